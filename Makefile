@@ -106,6 +106,20 @@ endef
 $(foreach c,$(addprefix os/,$(COMPONENTS)) $(addprefix test/component/,$(TEST_COMPONENTS)),\
 	$(eval $(call component_rule,$(c))))
 
+# The seccomp filter and the system-call names are generated from platform/linux/seccomp/policy.h.
+GEN := $(BP)/gen
+$(GEN)/seccomp_filter.h: $(BH)/bin/seccomp-gen platform/linux/seccomp/policy.h
+	@mkdir -p $(dir $@)
+	$(BH)/bin/seccomp-gen $@
+$(GEN)/syscall_names.h: $(BH)/bin/seccomp-gen
+	@mkdir -p $(dir $@)
+	$(BH)/bin/seccomp-gen --names $@
+GENERATED := $(if $(wildcard tool/seccomp-gen/main.c),$(GEN)/seccomp_filter.h $(GEN)/syscall_names.h)
+$(patsubst %,$(BP)/obj/%.o,$(CORE_SRC)): $(GENERATED)
+$(patsubst %,$(BP)/obj/%.o,$(CORE_SRC)): FS_CFLAGS += -I$(GEN)
+$(BH)/obj/test/unit/test_seccomp.c.o: $(GEN)/seccomp_filter.h
+$(BH)/obj/test/unit/test_seccomp.c.o: HOST_CFLAGS += -I$(GEN)
+
 ifneq ($(CORE_SRC),)
 $(CORE_BIN): $(patsubst %,$(BP)/obj/%.o,$(CORE_SRC)) $(LIB_FS)
 	@mkdir -p $(dir $@)

@@ -32,6 +32,12 @@ typedef enum {
 	GN_ERR_INTERFACE_BASE = 64,
 } gn_err_t;
 
+/* Discards an error on purpose (a plain (void) cast does not silence warn_unused_result). */
+static inline void gn_ignore(gn_err_t err)
+{
+	(void)err;
+}
+
 /* Short, stable name of an error ("OUT_OF_RAM"); never NULL. */
 char const *gn_err_name(gn_err_t err);
 

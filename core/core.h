@@ -1,0 +1,94 @@
+/*
+ * Core: the root of the component tree. It owns the machine's resources and serves PD, CPU, ROM and
+ * LOG sessions; its only child is init, which receives all of core's remaining quota.
+ *
+ * Invariants:
+ * - every session object lives in a fixed table and is reachable only through its capability;
+ * - a PD's ram_used/cap_used are the sum of what it holds right now (dataspaces, signal contexts,
+ *   threads, sessions it donated to), never more than its quota; quota moves only between a PD and
+ *   its reference account (the PD that paid for it);
+ * - core never blocks on a component: it answers from its single entrypoint and kills, rather than
+ *   waits for, a component that misbehaves.
+ */
+#ifndef CORE_CORE_H
+#define CORE_CORE_H
+
+#include <gneiss/entrypoint.h>
+#include <gneiss/parent.h>
+
+enum {
+	CORE_LABEL_MAX = 160,
+	CORE_MAX_PDS = 256,
+	CORE_MAX_DATASPACES = 8192,
+	CORE_MAX_SESSIONS = 1024,
+	CORE_MAX_MODULES = 64,
+	CORE_PAGE = 4096,
+};
+
+typedef struct core_pd core_pd_t;
+
+struct core_pd {
+	bool used;
+	char label[CORE_LABEL_MAX];
+	gn_cap_t cap;
+	uint64_t ram_quota, ram_used;
+	uint64_t cap_quota, cap_used;
+	core_pd_t *ref; /* reference account: where this PD's quota came from */
+	bool started;
+	int pid, pidfd, listener; /* the program running in this PD (platform) */
+	gn_cap_t exception_sigh;
+};
+
+/* ---- accounting (core/pd.c) ---- */
+gn_err_t core_pd_charge(core_pd_t *pd, uint64_t ram, uint64_t caps) GN_MUST_CHECK;
+void core_pd_refund(core_pd_t *pd, uint64_t ram, uint64_t caps);
+
+/*
+ * Creates a PD session object labelled label with the given quota, paid from ref (NULL for
+ * core's own account). Errors: OUT_OF_RAM/OUT_OF_CAPS (ref too poor), LIMIT.
+ */
+gn_err_t core_pd_create(char const *label, uint64_t ram, uint64_t caps, core_pd_t *ref,
+	core_pd_t **out) GN_MUST_CHECK;
+
+/* Ends the program of pd, frees everything it holds and returns its quota to its reference. */
+void core_pd_destroy(core_pd_t *pd);
+
+/* The PD whose session capability cap is, or NULL. */
+core_pd_t *core_pd_of_cap(gn_cap_t cap);
+
+/* Core's own account (the root of all quota) and its entrypoint. */
+core_pd_t *core_account(void);
+gn_ep_t *core_ep(void);
+
+/* ---- other services ---- */
+gn_err_t core_log_create(char const *label, gn_cap_t *cap) GN_MUST_CHECK;
+gn_err_t core_cpu_create(char const *label, core_pd_t *pd, gn_cap_t *cap) GN_MUST_CHECK;
+gn_err_t core_rom_create(char const *label, gn_cap_t *cap) GN_MUST_CHECK;
+
+/* Charges the threads of the CPU session cap (if it is one) to pd from now on. */
+void core_cpu_bind(gn_cap_t cap, core_pd_t *pd);
+gn_err_t core_parent_create(
+	core_pd_t *child_pd, char const *child_name, gn_cap_t *cap) GN_MUST_CHECK;
+
+/* Prints one line as `[label] text`, with control characters escaped. */
+void core_log_line(char const *label, char const *text);
+
+/* core's own messages, labelled [core] */
+void core_log(char const *fmt, ...) GN_PRINTF(1, 2);
+
+/* ---- ROM modules (core/rom.c) ---- */
+gn_err_t core_rom_add_module(char const *name, gn_cap_t ds, size_t size) GN_MUST_CHECK;
+
+/* ---- what the platform provides (platform/<p>/core/) ---- */
+gn_err_t core_platform_ram_alloc(uint64_t size, gn_cap_t *ds) GN_MUST_CHECK;
+void core_platform_ram_free(gn_cap_t ds);
+gn_err_t core_platform_start(
+	core_pd_t *pd, char const *binary, gn_cap_t const env[3]) GN_MUST_CHECK;
+void core_platform_kill(core_pd_t *pd);
+gn_err_t core_platform_signal_alloc(gn_cap_t *sig) GN_MUST_CHECK;
+void core_platform_console_write(char const *text, size_t len);
+
+/* Called by the platform when the program of pd ended (exit code or signal). */
+void core_pd_program_ended(core_pd_t *pd, int code, int signal, char const *reason);
+
+#endif

@@ -1,0 +1,189 @@
+/*
+ * Core as a parent: the parent interface core serves to its only child, init.
+ *
+ * Core's services answer at once, so here `session` creates the session synchronously and
+ * `session_cap` hands it out. The label is prefixed with the child's name; the donation named in
+ * the arguments (ram_quota, cap_quota) is charged to the child's PD up front and refunded at close.
+ * A PD session's donation becomes the new PD's quota, with the child's PD as its reference account.
+ */
+#include <gneiss/label.h>
+#include <gneiss/string.h>
+
+#include "core.h"
+
+enum {
+	MAX_SESSIONS = CORE_MAX_SESSIONS
+};
+
+typedef enum {
+	SVC_NONE,
+	SVC_PD,
+	SVC_CPU,
+	SVC_LOG,
+	SVC_ROM
+} service_t;
+
+typedef struct {
+	core_pd_t *child_pd;
+	char name[CORE_LABEL_MAX];
+	gn_cap_t cap;
+} parent_t;
+
+typedef struct {
+	parent_t *parent; /* NULL: unused */
+	uint32_t id;
+	service_t service;
+	gn_cap_t cap;
+	uint64_t ram, caps; /* donated by the child, for LOG/ROM/CPU */
+	core_pd_t *pd;      /* for SVC_PD */
+} session_t;
+
+static parent_t the_parent;
+static session_t sessions[MAX_SESSIONS];
+
+GN_RPC_SERVER(gn_parent, GN_PARENT_RPCS)
+
+static session_t *find(parent_t *p, uint32_t id)
+{
+	for (unsigned i = 0; i < MAX_SESSIONS; i++)
+		if (sessions[i].parent == p && sessions[i].id == id)
+			return &sessions[i];
+	return NULL;
+}
+
+static service_t service_of(char const *name)
+{
+	static struct {
+		char const *name;
+		service_t service;
+	} const table[] = {{"PD", SVC_PD}, {"CPU", SVC_CPU}, {"LOG", SVC_LOG}, {"ROM", SVC_ROM}};
+
+	for (unsigned i = 0; i < GN_ARRAY_SIZE(table); i++)
+		if (gn_strcmp(name, table[i].name) == 0)
+			return table[i].service;
+	return SVC_NONE;
+}
+
+static gn_err_t create(parent_t *p, session_t *s, char const *label)
+{
+	gn_err_t err;
+
+	if (s->service == SVC_PD) {
+		err = core_pd_create(label, s->ram, s->caps, p->child_pd, &s->pd);
+		if (err == GN_OK)
+			s->cap = gn_cap_copy(s->pd->cap);
+	} else
+		err = core_pd_charge(p->child_pd, s->ram, s->caps);
+	if (err == GN_ERR_OUT_OF_RAM || err == GN_ERR_OUT_OF_CAPS)
+		return err == GN_ERR_OUT_OF_RAM ? GN_ERR_INSUFFICIENT_RAM
+						: GN_ERR_INSUFFICIENT_CAPS;
+	if (err != GN_OK || s->service == SVC_PD)
+		return err;
+	if (s->service == SVC_CPU)
+		err = core_cpu_create(label, p->child_pd, &s->cap);
+	else if (s->service == SVC_LOG)
+		err = core_log_create(label, &s->cap);
+	else
+		err = core_rom_create(label, &s->cap);
+	if (err != GN_OK)
+		core_pd_refund(p->child_pd, s->ram, s->caps);
+	return err;
+}
+
+static gn_err_t session(
+	void *obj, gn_rpc_request_t *req, gn_parent_session_args_t const *args, gn_rpc_void_t *res)
+{
+	parent_t *p = obj;
+	char service[GN_SERVICE_NAME_MAX], raw[GN_SESSION_ARGS_MAX];
+	char client_label[CORE_LABEL_MAX], label[CORE_LABEL_MAX];
+	session_t *s = NULL;
+
+	(void)req;
+	(void)res;
+	if (gn_strlcpy(service, args->service, sizeof(service)) != GN_OK ||
+		gn_strlcpy(raw, args->args, sizeof(raw)) != GN_OK || gn_args_check(raw) != GN_OK ||
+		args->id < GN_PARENT_FIRST_ID || find(p, args->id))
+		return GN_ERR_INVALID_ARG;
+	service_t const svc = service_of(service);
+	if (svc == SVC_NONE)
+		return GN_ERR_UNROUTABLE;
+	if (gn_args_get_label(raw, client_label, sizeof(client_label)) != GN_OK ||
+		gn_label_prefix(label, sizeof(label), p->name, client_label) != GN_OK)
+		return GN_ERR_INVALID_ARG;
+	for (unsigned i = 0; i < MAX_SESSIONS && !s; i++)
+		if (!sessions[i].parent)
+			s = &sessions[i];
+	if (!s)
+		return GN_ERR_LIMIT;
+	*s = (session_t){.id = args->id, .service = svc};
+	if (gn_args_get_num(raw, "ram_quota", &s->ram) != GN_OK)
+		s->ram = 0;
+	if (gn_args_get_num(raw, "cap_quota", &s->caps) != GN_OK)
+		s->caps = 0;
+	gn_err_t err = create(p, s, label);
+	if (err == GN_OK)
+		s->parent = p;
+	return err;
+}
+
+static gn_err_t session_cap(
+	void *obj, gn_rpc_request_t *req, gn_parent_id_args_t const *args, gn_rpc_void_t *res)
+{
+	session_t *s = find(obj, args->id);
+
+	(void)res;
+	if (!s)
+		return GN_ERR_INVALID_ARG;
+	req->caps_out[0] = gn_cap_copy(s->cap);
+	req->num_caps_out = 1;
+	return GN_OK;
+}
+
+static gn_err_t close(
+	void *obj, gn_rpc_request_t *req, gn_parent_id_args_t const *args, gn_rpc_void_t *res)
+{
+	parent_t *p = obj;
+	session_t *s = find(p, args->id);
+
+	(void)req;
+	(void)res;
+	if (!s)
+		return GN_ERR_INVALID_ARG;
+	if (s->service == SVC_PD) {
+		core_pd_destroy(s->pd);
+	} else {
+		gn_ep_dissolve(core_ep(), s->cap);
+		core_pd_refund(p->child_pd, s->ram, s->caps);
+	}
+	gn_cap_drop(s->cap);
+	s->parent = NULL;
+	return GN_OK;
+}
+
+static gn_err_t exit(
+	void *obj, gn_rpc_request_t *req, gn_parent_exit_args_t const *args, gn_rpc_void_t *res)
+{
+	parent_t *p = obj;
+
+	(void)req;
+	(void)res;
+	core_log("%s exited with exit value %d", p->name, (int)args->value);
+	core_pd_program_ended(p->child_pd, args->value, 0, NULL);
+	return GN_OK;
+}
+
+static gn_parent_ops_t const ops = {session, session_cap, close, exit};
+
+gn_err_t core_parent_create(core_pd_t *child_pd, char const *child_name, gn_cap_t *cap)
+{
+	parent_t *p = &the_parent;
+
+	if (p->child_pd)
+		return GN_ERR_LIMIT; /* core has exactly one child */
+	p->child_pd = child_pd;
+	gn_ignore(gn_strlcpy(p->name, child_name, sizeof(p->name)));
+	gn_err_t err = gn_ep_manage(core_ep(), p, &gn_parent_iface, &ops, &p->cap);
+	if (err == GN_OK)
+		*cap = gn_cap_copy(p->cap);
+	return err;
+}

@@ -1,0 +1,40 @@
+/*
+ * Per-thread state of the linux platform, reached through %fs (ARCH_SET_FS for the main thread,
+ * CLONE_SETTLS for the others): the IPC buffer and the thread's private RPC channels.
+ */
+#ifndef LX_TLS_H
+#define LX_TLS_H
+
+#include <gneiss/ipc.h>
+
+enum {
+	LX_CHANNELS_PER_THREAD = 16
+};
+
+typedef struct {
+	gn_cap_t cap;
+	uint32_t gen; /* the cap table entry's generation when the channel was opened */
+	int fd;       /* -1: unused */
+} lx_channel_t;
+
+typedef struct lx_tls {
+	struct lx_tls *self; /* must stay first: %fs:0 */
+	gn_ipc_buf_t ipc;
+	lx_channel_t channels[LX_CHANNELS_PER_THREAD];
+	unsigned next_victim;
+	int tid;
+	void *thread; /* the gn_thread_t this belongs to, NULL for the main thread */
+} lx_tls_t;
+
+static inline lx_tls_t *lx_tls(void)
+{
+	lx_tls_t *t;
+
+	__asm__("mov %%fs:0, %0" : "=r"(t));
+	return t;
+}
+
+/* Prepares t for a new thread (all channels unused). */
+void lx_tls_init(lx_tls_t *t);
+
+#endif

@@ -1,0 +1,466 @@
+/*
+ * The entrypoint on linux: one epoll set over the local ends of served objects, the channels that
+ * clients opened to them, and the eventfds of signal contexts.
+ *
+ * Invariants:
+ * - the kernel says which object a request is for: a channel is bound to its object when the
+ *   channel-open request arrives on that object's own socket; no payload names an object;
+ * - a request is validated in full (framing in lx_msg_recv, interface in gn_rpc_validate) before a
+ *   handler runs; a malformed one is answered with BAD_MSG;
+ * - the entrypoint never blocks on a client: replies are sent with MSG_DONTWAIT, and a client whose
+ *   channel is full or broken loses that channel;
+ * - objects and channels live in fixed tables, bounded per object (MAX_CHANNELS_PER_OBJECT), so no
+ *   client can make a server grow without bound.
+ * epoll data words carry (kind, slot, generation), so a stale event never reaches a reused slot.
+ */
+#include <gneiss/entrypoint.h>
+#include <gneiss/string.h>
+#include <lx.h>
+#include <lx_cap.h>
+#include <lx_ep.h>
+#include <lx_msg.h>
+
+enum {
+	MAX_EPS = 4,
+	MAX_OBJECTS = 512,
+	MAX_CHANNELS = 1024,
+	MAX_SIGNALS = 64,
+	MAX_FDS = 256,
+	MAX_CHANNELS_PER_OBJECT = 64,
+	MAX_EVENTS = 16,
+};
+
+enum {
+	ITEM_OBJECT = 1,
+	ITEM_CHANNEL = 2,
+	ITEM_SIGNAL = 3,
+	ITEM_FD = 4
+};
+enum {
+	S_IFMT = 0170000,
+	S_IFSOCK = 0140000
+};
+
+typedef struct {
+	int local_fd; /* -1: unused */
+	uint32_t gen;
+	uint64_t ident; /* inode of the remote end: the identity of the capability */
+	void *obj;
+	gn_rpc_iface_t const *iface;
+	void const *ops;
+	unsigned channels;
+} object_t;
+
+typedef struct {
+	int fd; /* -1: unused */
+	uint32_t gen;
+	uint32_t object;
+	bool deferred;
+} channel_t;
+
+typedef struct {
+	gn_cap_t cap; /* GN_CAP_INVALID: unused */
+	uint32_t gen;
+	gn_signal_fn_t fn;
+	void *ctx;
+} signal_t;
+
+typedef struct {
+	int fd; /* -1: unused */
+	uint32_t gen;
+	lx_fd_fn_t fn;
+	void *ctx;
+} fd_watch_t;
+
+struct gn_ep {
+	bool used;
+	int epoll_fd;
+	object_t objects[MAX_OBJECTS];
+	channel_t channels[MAX_CHANNELS];
+	signal_t signals[MAX_SIGNALS];
+	fd_watch_t fds[MAX_FDS];
+	gn_ipc_buf_t request;
+	gn_ipc_buf_t reply;
+};
+
+static gn_ep_t eps[MAX_EPS];
+
+static uint64_t item(unsigned kind, unsigned slot, uint32_t gen)
+{
+	return (uint64_t)kind << 56 | (uint64_t)slot << 32 | gen;
+}
+
+static gn_err_t watch(gn_ep_t *ep, int fd, uint64_t data)
+{
+	struct lx_epoll_event ev = {LX_EPOLLIN, data};
+
+	return lx_err(lx_epoll_ctl(ep->epoll_fd, LX_EPOLL_CTL_ADD, fd, &ev));
+}
+
+gn_err_t gn_ep_create(gn_ep_t **out)
+{
+	for (unsigned i = 0; i < MAX_EPS; i++) {
+		gn_ep_t *ep = &eps[i];
+		if (__atomic_exchange_n(&ep->used, true, __ATOMIC_ACQUIRE))
+			continue;
+		long fd = lx_epoll_create();
+		if (fd < 0) {
+			__atomic_store_n(&ep->used, false, __ATOMIC_RELEASE);
+			return GN_ERR_OUT_OF_CAPS;
+		}
+		ep->epoll_fd = (int)fd;
+		for (unsigned j = 0; j < MAX_OBJECTS; j++)
+			ep->objects[j].local_fd = -1;
+		for (unsigned j = 0; j < MAX_CHANNELS; j++)
+			ep->channels[j].fd = -1;
+		for (unsigned j = 0; j < MAX_FDS; j++)
+			ep->fds[j].fd = -1;
+		*out = ep;
+		return GN_OK;
+	}
+	return GN_ERR_LIMIT;
+}
+
+gn_err_t gn_ep_manage(
+	gn_ep_t *ep, void *obj, gn_rpc_iface_t const *iface, void const *ops, gn_cap_t *cap)
+{
+	unsigned slot = 0;
+	int sv[2];
+
+	while (slot < MAX_OBJECTS && ep->objects[slot].local_fd >= 0)
+		slot++;
+	if (slot == MAX_OBJECTS)
+		return GN_ERR_LIMIT;
+	if (lx_socketpair_seqpacket(sv) < 0)
+		return GN_ERR_OUT_OF_CAPS;
+
+	object_t *o = &ep->objects[slot];
+	gn_err_t err = lx_cap_insert(sv[1], cap);
+	if (err == GN_OK)
+		err = watch(ep, sv[0], item(ITEM_OBJECT, slot, o->gen + 1));
+	if (err != GN_OK) {
+		lx_close(sv[0]);
+		if (gn_cap_valid(*cap))
+			gn_cap_drop(*cap);
+		return err;
+	}
+	*o = (object_t){sv[0], o->gen + 1, lx_cap_ident(*cap), obj, iface, ops, 0};
+	return GN_OK;
+}
+
+static object_t *object_of(gn_ep_t *ep, gn_cap_t cap, unsigned *slot)
+{
+	uint64_t const ident = lx_cap_ident(cap);
+
+	if (ident == 0)
+		return NULL;
+	for (unsigned i = 0; i < MAX_OBJECTS; i++)
+		if (ep->objects[i].local_fd >= 0 && ep->objects[i].ident == ident) {
+			*slot = i;
+			return &ep->objects[i];
+		}
+	return NULL;
+}
+
+void *gn_ep_lookup(gn_ep_t *ep, gn_cap_t cap)
+{
+	unsigned slot;
+	object_t *o = object_of(ep, cap, &slot);
+
+	return o ? o->obj : NULL;
+}
+
+static void close_channel(gn_ep_t *ep, unsigned slot)
+{
+	channel_t *ch = &ep->channels[slot];
+
+	if (ch->fd < 0)
+		return;
+	lx_close(ch->fd); /* closing also removes it from the epoll set */
+	ch->fd = -1;
+	ch->gen++;
+	ep->objects[ch->object].channels--;
+}
+
+void gn_ep_dissolve(gn_ep_t *ep, gn_cap_t cap)
+{
+	unsigned slot;
+	object_t *o = object_of(ep, cap, &slot);
+
+	if (!o)
+		return;
+	for (unsigned i = 0; i < MAX_CHANNELS; i++)
+		if (ep->channels[i].fd >= 0 && ep->channels[i].object == slot)
+			close_channel(ep, i);
+	lx_close(o->local_fd);
+	o->local_fd = -1;
+	o->ident = 0;
+	o->gen++;
+}
+
+gn_err_t gn_ep_sigh(gn_ep_t *ep, gn_cap_t sig, gn_signal_fn_t fn, void *ctx)
+{
+	int const fd = lx_cap_fd(sig);
+
+	if (fd < 0 || gn_cap_kind(sig) != GN_CAP_KIND_SIGNAL)
+		return GN_ERR_INVALID_CAP;
+	for (unsigned i = 0; i < MAX_SIGNALS; i++) {
+		signal_t *s = &ep->signals[i];
+		if (s->cap != GN_CAP_INVALID)
+			continue;
+		gn_err_t err = watch(ep, fd, item(ITEM_SIGNAL, i, s->gen + 1));
+		if (err != GN_OK)
+			return err;
+		*s = (signal_t){gn_cap_copy(sig), s->gen + 1, fn, ctx};
+		return GN_OK;
+	}
+	return GN_ERR_LIMIT;
+}
+
+void gn_ep_sigh_dissolve(gn_ep_t *ep, gn_cap_t sig)
+{
+	for (unsigned i = 0; i < MAX_SIGNALS; i++) {
+		signal_t *s = &ep->signals[i];
+		if (s->cap == GN_CAP_INVALID || s->cap != sig)
+			continue;
+		(void)lx_epoll_ctl(ep->epoll_fd, LX_EPOLL_CTL_DEL, lx_cap_fd(sig), NULL);
+		gn_cap_drop(s->cap);
+		s->cap = GN_CAP_INVALID;
+		s->gen++;
+	}
+}
+
+gn_err_t lx_ep_watch(gn_ep_t *ep, int fd, lx_fd_fn_t fn, void *ctx)
+{
+	for (unsigned i = 0; i < MAX_FDS; i++) {
+		fd_watch_t *w = &ep->fds[i];
+		if (w->fd >= 0)
+			continue;
+		gn_err_t err = watch(ep, fd, item(ITEM_FD, i, w->gen + 1));
+		if (err != GN_OK)
+			return err;
+		*w = (fd_watch_t){fd, w->gen + 1, fn, ctx};
+		return GN_OK;
+	}
+	return GN_ERR_LIMIT;
+}
+
+void lx_ep_unwatch(gn_ep_t *ep, int fd)
+{
+	for (unsigned i = 0; i < MAX_FDS; i++) {
+		fd_watch_t *w = &ep->fds[i];
+		if (w->fd != fd)
+			continue;
+		(void)lx_epoll_ctl(ep->epoll_fd, LX_EPOLL_CTL_DEL, fd, NULL);
+		w->fd = -1;
+		w->gen++;
+	}
+}
+
+/* A channel-open request on an object's own socket: bind the new channel to that object. */
+static void accept_channel(gn_ep_t *ep, unsigned obj_slot)
+{
+	object_t *o = &ep->objects[obj_slot];
+	int fds[GN_IPC_CAPS];
+	unsigned n;
+	long ret = lx_msg_recv(o->local_fd, &ep->request, fds, &n, LX_MSG_DONTWAIT);
+
+	if (ret <= 0)
+		return;
+	struct lx_stat st;
+	bool const valid = ep->request.hdr.word == LX_CHANNEL_OPEN && n == 1 &&
+			   lx_fstat(fds[0], &st) == 0 && (st.mode & S_IFMT) == S_IFSOCK &&
+			   o->channels < MAX_CHANNELS_PER_OBJECT;
+	unsigned slot = 0;
+	while (valid && slot < MAX_CHANNELS && ep->channels[slot].fd >= 0)
+		slot++;
+	if (!valid || slot == MAX_CHANNELS) {
+		for (unsigned i = 0; i < n; i++)
+			lx_close(fds[i]);
+		return;
+	}
+	channel_t *ch = &ep->channels[slot];
+	if (watch(ep, fds[0], item(ITEM_CHANNEL, slot, ch->gen + 1)) != GN_OK) {
+		lx_close(fds[0]);
+		return;
+	}
+	*ch = (channel_t){fds[0], ch->gen + 1, obj_slot, false};
+	o->channels++;
+}
+
+static void send_reply(gn_ep_t *ep, unsigned slot, gn_ipc_buf_t *reply)
+{
+	int fds[GN_IPC_CAPS];
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < reply->hdr.num_caps; i++) {
+		int fd = lx_cap_fd(reply->caps[i]);
+		if (fd >= 0)
+			fds[n++] = fd;
+	}
+	if (n != reply->hdr.num_caps) {
+		reply->hdr = (gn_ipc_header_t){GN_ERR_INVALID_CAP, 0, 0, 0};
+		n = 0;
+	}
+	if (lx_msg_send(ep->channels[slot].fd, &reply->hdr, fds, n, LX_MSG_DONTWAIT) < 0)
+		close_channel(ep, slot);
+	for (unsigned i = 0; i < reply->hdr.num_caps; i++)
+		gn_cap_drop(reply->caps[i]);
+}
+
+static gn_err_t enter_caps(int const *fds, unsigned n, gn_rpc_request_t *req)
+{
+	gn_err_t err = GN_OK;
+
+	for (unsigned i = 0; i < n; i++) {
+		if (err == GN_OK)
+			err = lx_cap_insert(fds[i], &req->caps_in[i]);
+		else
+			lx_close(fds[i]);
+		if (err == GN_OK)
+			req->num_caps_in = i + 1;
+	}
+	return err;
+}
+
+static gn_err_t invoke(gn_ep_t *ep, unsigned slot, gn_rpc_request_t *req)
+{
+	gn_rpc_op_desc_t const *op;
+	object_t *o = &ep->objects[ep->channels[slot].object];
+	gn_err_t err = gn_rpc_validate(o->iface, &ep->request.hdr, &op);
+
+	if (err != GN_OK)
+		return err;
+	gn_memset(ep->reply.payload, 0, op->res_len);
+	req->object = o->obj;
+	err = op->thunk(o->ops, o->obj, req, ep->request.payload, ep->reply.payload);
+	if (err == GN_OK) {
+		ep->reply.hdr.len = op->res_len;
+		ep->reply.hdr.num_caps = req->num_caps_out <= op->caps_out ? req->num_caps_out : 0;
+	}
+	return err;
+}
+
+static void serve_request(gn_ep_t *ep, unsigned slot)
+{
+	channel_t *ch = &ep->channels[slot];
+	int fds[GN_IPC_CAPS];
+	unsigned n;
+	long ret = lx_msg_recv(ch->fd, &ep->request, fds, &n, LX_MSG_DONTWAIT);
+
+	if (ret == -LX_EAGAIN)
+		return;
+	if (ret == 0 || (ret < 0 && ret != -LX_EBADMSG)) {
+		close_channel(ep, slot);
+		return;
+	}
+	gn_rpc_request_t req = {.ep = ep, .channel = slot, .channel_gen = ch->gen};
+	ep->reply.hdr = (gn_ipc_header_t){GN_OK, 0, 0, 0};
+	gn_err_t err = ret < 0 ? GN_ERR_BAD_MSG : enter_caps(fds, n, &req);
+	if (err == GN_OK)
+		err = invoke(ep, slot, &req);
+	for (unsigned i = 0; i < req.num_caps_in; i++)
+		gn_cap_drop(req.caps_in[i]);
+	if (err == (gn_err_t)GN_RPC_DEFERRED)
+		return;
+	if (err != GN_OK) {
+		for (unsigned i = 0; i < req.num_caps_out; i++)
+			gn_cap_drop(req.caps_out[i]);
+		ep->reply.hdr = (gn_ipc_header_t){(uint32_t)err, 0, 0, 0};
+	} else {
+		for (unsigned i = 0; i < ep->reply.hdr.num_caps; i++)
+			ep->reply.caps[i] = req.caps_out[i];
+		for (unsigned i = ep->reply.hdr.num_caps; i < req.num_caps_out; i++)
+			gn_cap_drop(req.caps_out[i]);
+	}
+	ep->reply.hdr.word = (uint32_t)err;
+	if (ch->fd < 0 || ch->gen != req.channel_gen) { /* the handler dissolved its own object */
+		for (unsigned i = 0; i < ep->reply.hdr.num_caps; i++)
+			gn_cap_drop(ep->reply.caps[i]);
+		return;
+	}
+	send_reply(ep, slot, &ep->reply);
+}
+
+gn_rpc_token_t gn_ep_defer(gn_rpc_request_t *req)
+{
+	req->ep->channels[req->channel].deferred = true;
+	return (gn_rpc_token_t){req->ep, req->channel, req->channel_gen};
+}
+
+void gn_ep_reply(gn_rpc_token_t token, gn_err_t status, void const *res, size_t res_len,
+	gn_cap_t const *caps, unsigned num_caps)
+{
+	gn_ep_t *ep = token.ep;
+	channel_t *ch = token.channel < MAX_CHANNELS ? &ep->channels[token.channel] : NULL;
+	gn_ipc_buf_t *reply = &ep->reply;
+
+	if (!ch || ch->fd < 0 || ch->gen != token.gen || !ch->deferred ||
+		res_len > GN_IPC_PAYLOAD || num_caps > GN_IPC_CAPS) {
+		for (unsigned i = 0; i < num_caps && i < GN_IPC_CAPS; i++)
+			gn_cap_drop(caps[i]);
+		return;
+	}
+	ch->deferred = false;
+	bool const ok = status == GN_OK;
+	reply->hdr = (gn_ipc_header_t){
+		(uint32_t)status, ok ? (uint32_t)res_len : 0, ok ? num_caps : 0, 0};
+	if (ok)
+		gn_memcpy(reply->payload, res, res_len);
+	for (unsigned i = 0; i < num_caps; i++) {
+		if (ok)
+			reply->caps[i] = caps[i];
+		else
+			gn_cap_drop(caps[i]);
+	}
+	send_reply(ep, token.channel, reply);
+}
+
+static void handle(gn_ep_t *ep, struct lx_epoll_event const *ev)
+{
+	unsigned const kind = (unsigned)(ev->data >> 56);
+	unsigned const slot = (unsigned)(ev->data >> 32) & 0xffffff;
+	uint32_t const gen = (uint32_t)ev->data;
+
+	if (kind == ITEM_OBJECT && slot < MAX_OBJECTS && ep->objects[slot].gen == gen &&
+		ep->objects[slot].local_fd >= 0)
+		accept_channel(ep, slot);
+	else if (kind == ITEM_CHANNEL && slot < MAX_CHANNELS && ep->channels[slot].gen == gen &&
+		 ep->channels[slot].fd >= 0) {
+		if (ep->channels[slot].deferred) {
+			/* a waiting client cannot send: it hung up or broke the protocol */
+			close_channel(ep, slot);
+			return;
+		}
+		serve_request(ep, slot);
+	} else if (kind == ITEM_SIGNAL && slot < MAX_SIGNALS && ep->signals[slot].gen == gen &&
+		   ep->signals[slot].cap != GN_CAP_INVALID) {
+		signal_t *s = &ep->signals[slot];
+		uint64_t count = 0;
+		if (lx_read(lx_cap_fd(s->cap), &count, sizeof(count)) == sizeof(count) && count)
+			s->fn(s->ctx, count);
+	} else if (kind == ITEM_FD && slot < MAX_FDS && ep->fds[slot].gen == gen &&
+		   ep->fds[slot].fd >= 0)
+		ep->fds[slot].fn(ep->fds[slot].ctx, ep->fds[slot].fd, ev->events);
+}
+
+gn_err_t gn_ep_dispatch(gn_ep_t *ep, int timeout_ms)
+{
+	struct lx_epoll_event evs[MAX_EVENTS];
+	long n;
+
+	do
+		n = lx_epoll_wait(ep->epoll_fd, evs, MAX_EVENTS, timeout_ms);
+	while (n == -LX_EINTR);
+	if (n <= 0)
+		return n == 0 ? GN_ERR_TIMEOUT : lx_err(n);
+	for (long i = 0; i < n; i++)
+		handle(ep, &evs[i]);
+	return GN_OK;
+}
+
+void gn_ep_run(gn_ep_t *ep)
+{
+	for (;;)
+		(void)gn_ep_dispatch(ep, -1);
+}
