@@ -22,8 +22,8 @@
 enum {
 	CLONE_NEWPID = 0x20000000,
 	CLONE_NEWNET = 0x40000000,
-	SIGCHLD = 17,
-	SIGKILL = 9,
+	LX_SIGCHLD = 17,
+	LX_SIGKILL = 9,
 	PR_SET_PDEATHSIG = 1,
 	O_RDONLY = 0,
 	O_CLOEXEC = 02000000,
@@ -65,11 +65,11 @@ static GN_NORETURN void fatal(char const *what, long err)
 /* Returns in core, pid 1 of a new pid namespace; the outer process waits and exits as core did. */
 static void become_pid1(void)
 {
-	long pid = lx_syscall5(__NR_clone, CLONE_NEWPID | SIGCHLD, 0, 0, 0, 0);
+	long pid = lx_syscall5(__NR_clone, CLONE_NEWPID | LX_SIGCHLD, 0, 0, 0, 0);
 	int status = 0;
 
 	if (pid == 0) {
-		(void)lx_syscall5(__NR_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+		(void)lx_syscall5(__NR_prctl, PR_SET_PDEATHSIG, LX_SIGKILL, 0, 0, 0);
 		return;
 	}
 	if (pid < 0)

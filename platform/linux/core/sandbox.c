@@ -31,8 +31,8 @@ enum {
 	CLONE_NEWIPC = 0x08000000,
 	CLONE_NEWUSER = 0x10000000,
 	CLONE_NEWPID = 0x20000000,
-	SIGCHLD = 17,
-	SIGKILL = 9,
+	LX_SIGCHLD = 17,
+	LX_SIGKILL = 9,
 	MS_RDONLY = 1,
 	MS_NOSUID = 2,
 	MS_NODEV = 4,
@@ -196,7 +196,7 @@ static GN_NORETURN void child(sandbox_config_t const *cfg, int notify_fd)
 	if (!enter_empty_root())
 		goto fail;
 	step++;
-	if (lx_syscall5(__NR_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
+	if (lx_syscall5(__NR_prctl, PR_SET_PDEATHSIG, LX_SIGKILL, 0, 0, 0) != 0)
 		goto fail;
 	step++;
 	if (!arrange_fds(cfg, notify_fd) || set_limit(RLIMIT_NOFILE, cfg->max_fds))
@@ -233,7 +233,8 @@ gn_err_t sandbox_spawn(sandbox_config_t const *cfg, sandbox_child_t *out)
 
 	if (cfg->max_fds >= GN_SECCOMP_EXEC_FD || lx_socketpair_seqpacket(sv) < 0)
 		return GN_ERR_OUT_OF_CAPS;
-	long pid = lx_syscall5(__NR_clone, CLONE_NEWPID | CLONE_PIDFD | SIGCHLD, 0, &pidfd, 0, 0);
+	long pid =
+		lx_syscall5(__NR_clone, CLONE_NEWPID | CLONE_PIDFD | LX_SIGCHLD, 0, &pidfd, 0, 0);
 	if (pid == 0)
 		child(cfg, sv[1]);
 	lx_close(sv[1]);

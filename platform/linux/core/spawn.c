@@ -22,7 +22,7 @@ enum {
 	MAX_THREADS = 64,
 	MAX_FDS = 512,
 	HOST_UID_BASE = 2000000000u,
-	SIGKILL = 9,
+	LX_SIGKILL = 9,
 	P_PIDFD = 3,
 	WEXITED = 4,
 	CLD_EXITED = 1,
@@ -122,7 +122,7 @@ static void on_denied(void *ctx, int fd, uint32_t events)
 	core_log("%s: denied system call %s (%d), killing it", pd->label, name ? name : "unknown",
 		(int)n.nr);
 	if (pd->pidfd >= 0)
-		(void)lx_syscall4(__NR_pidfd_send_signal, pd->pidfd, SIGKILL, NULL, 0);
+		(void)lx_syscall4(__NR_pidfd_send_signal, pd->pidfd, LX_SIGKILL, NULL, 0);
 }
 
 static uint64_t page_round(uint64_t v)
@@ -178,7 +178,7 @@ gn_err_t core_platform_start(core_pd_t *pd, char const *name, gn_cap_t const env
 void core_platform_kill(core_pd_t *pd)
 {
 	if (pd->pidfd >= 0) {
-		(void)lx_syscall4(__NR_pidfd_send_signal, pd->pidfd, SIGKILL, NULL, 0);
+		(void)lx_syscall4(__NR_pidfd_send_signal, pd->pidfd, LX_SIGKILL, NULL, 0);
 		/* reap it now: core is pid 1 of its namespace, a zombie would stay forever */
 		uint8_t info[128];
 		(void)lx_syscall5(__NR_waitid, P_PIDFD, pd->pidfd, info, WEXITED, NULL);

@@ -1,0 +1,60 @@
+/*
+ * Scenario files: what a run boots and which log lines decide its verdict.
+ *
+ * The format is documented in tool/gneiss/README.md. Loading is strict: an unknown keyword, a
+ * repeated `timeout` or `exit`, an empty or malformed pattern all fail, because a typo that silently
+ * dropped a line would weaken the test without anyone noticing.
+ */
+#ifndef GNEISS_TOOL_SCENARIO_H
+#define GNEISS_TOOL_SCENARIO_H
+
+#include <regex.h>
+
+#include <gneiss/error.h>
+#include <gneiss/types.h>
+
+enum {
+	GN_SCENARIO_LINE_MAX = 4096, /* longest line of a scenario file, without the newline */
+	GN_SCENARIO_MSG_MAX = 512,   /* room for an error message */
+};
+
+/* One `expect` or `reject` line: the compiled regex and where it was written. */
+typedef struct {
+	char *text; /* the pattern as written */
+	regex_t re;
+	unsigned line; /* line number in the scenario file */
+} gn_pattern_t;
+
+/* One name of a `binaries` line. */
+typedef struct {
+	char *name;
+	unsigned line;
+} gn_binary_t;
+
+typedef struct {
+	gn_pattern_t *expects;
+	size_t expect_count;
+	gn_pattern_t *rejects;
+	size_t reject_count;
+	gn_binary_t *binaries;
+	size_t binary_count;
+	double timeout_s;
+	unsigned timeout_line; /* 0: the platform's default */
+	bool has_exit;
+	int exit_code;
+	unsigned exit_line;
+} gn_scenario_t;
+
+/*
+ * Reads the scenario file at path into sc, with default_timeout_s unless the file sets one.
+ * On failure, sc holds nothing to free and why says which line is wrong and how. Errors:
+ * GN_ERR_NOT_FOUND (no readable file), GN_ERR_INVALID_ARG (a malformed line or a scenario that
+ * could never fail), GN_ERR_OUT_OF_RAM. On success the caller owns sc (gn_scenario_free).
+ */
+gn_err_t gn_scenario_load(char const *path, double default_timeout_s, gn_scenario_t *sc, char *why,
+	size_t why_size) GN_MUST_CHECK;
+
+/* Releases everything gn_scenario_load allocated; sc is empty afterwards. */
+void gn_scenario_free(gn_scenario_t *sc);
+
+#endif
