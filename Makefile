@@ -10,6 +10,14 @@ BH := $(BUILD)/host
 BF := $(BUILD)/fuzz
 
 CC := gcc
+# `make V=1` shows the commands; by default one short line per file.
+ifeq ($(V),1)
+Q :=
+say = @true
+else
+Q := @
+say = @printf '  %-6s %s\n' $(1) $(2)
+endif
 FUZZ_CC := clang
 
 WARN := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
@@ -75,45 +83,56 @@ deps:
 # ---- rules ---------------------------------------------------------------------------------------
 $(BP)/obj/%.c.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(FS_CFLAGS) -c $< -o $@
+	$(call say,CC,$<)
+	$(Q)$(CC) $(FS_CFLAGS) -c $< -o $@
 
 $(BP)/obj/%.S.o: %.S
 	@mkdir -p $(dir $@)
-	$(CC) $(FS_CFLAGS) -c $< -o $@
+	$(call say,CC,$<)
+	$(Q)$(CC) $(FS_CFLAGS) -c $< -o $@
 
 $(BH)/obj/%.c.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -c $< -o $@
+	$(call say,HOSTCC,$<)
+	$(Q)$(CC) $(HOST_CFLAGS) -c $< -o $@
 
 $(BH)/tool-obj/%.c.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(TOOL_CFLAGS) -c $< -o $@
+	$(call say,HOSTCC,$<)
+	$(Q)$(CC) $(TOOL_CFLAGS) -c $< -o $@
 
 $(LIB_FS): $(LIB_FS_OBJ)
 	@mkdir -p $(dir $@)
-	rm -f $@ && ar rcs $@ $^
+	$(call say,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(LIB_HOST): $(LIB_HOST_OBJ)
 	@mkdir -p $(dir $@)
-	rm -f $@ && ar rcs $@ $^
+	$(call say,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
 
 # A component: its own sources plus the library, the platform's start code first.
 define component_rule
 $(BP)/bin/$(notdir $(1)): $(patsubst %,$(BP)/obj/%.o,$(wildcard $(1)/*.c)) $(LIB_FS)
 	@mkdir -p $$(dir $$@)
-	$(CC) $(FS_LDFLAGS) -o $$@ $$(filter %.o,$$^) $(LIB_FS) -lgcc
+	$$(call say,LD,$$@)
+	$(Q)$(CC) $(FS_LDFLAGS) -o $$@ $$(filter %.o,$$^) $(LIB_FS) -lgcc
 endef
 $(foreach c,$(addprefix os/,$(COMPONENTS)) $(addprefix test/component/,$(TEST_COMPONENTS)),\
 	$(eval $(call component_rule,$(c))))
+
+$(BP)/obj/test/component/%: FS_CFLAGS += -Itest/component/include
 
 # The seccomp filter and the system-call names are generated from platform/linux/seccomp/policy.h.
 GEN := $(BP)/gen
 $(GEN)/seccomp_filter.h: $(BH)/bin/seccomp-gen platform/linux/seccomp/policy.h
 	@mkdir -p $(dir $@)
-	$(BH)/bin/seccomp-gen $@
+	$(call say,GEN,$@)
+	$(Q)$(BH)/bin/seccomp-gen $@
 $(GEN)/syscall_names.h: $(BH)/bin/seccomp-gen
 	@mkdir -p $(dir $@)
-	$(BH)/bin/seccomp-gen --names $@
+	$(call say,GEN,$@)
+	$(Q)$(BH)/bin/seccomp-gen --names $@
 GENERATED := $(if $(wildcard tool/seccomp-gen/main.c),$(GEN)/seccomp_filter.h $(GEN)/syscall_names.h)
 $(patsubst %,$(BP)/obj/%.o,$(CORE_SRC)): $(GENERATED)
 $(patsubst %,$(BP)/obj/%.o,$(CORE_SRC)): FS_CFLAGS += -I$(GEN)
@@ -123,39 +142,46 @@ $(BH)/obj/test/unit/test_seccomp.c.o: HOST_CFLAGS += -I$(GEN)
 ifneq ($(CORE_SRC),)
 $(CORE_BIN): $(patsubst %,$(BP)/obj/%.o,$(CORE_SRC)) $(LIB_FS)
 	@mkdir -p $(dir $@)
-	$(CC) $(FS_LDFLAGS) -o $@ $(filter %.o,$^) $(LIB_FS) -lgcc
+	$(call say,LD,$@)
+	$(Q)$(CC) $(FS_LDFLAGS) -o $@ $(filter %.o,$^) $(LIB_FS) -lgcc
 endif
 
 # Host tools link the generic library sources compiled for the host, without sanitizers.
 TOOL_LIB_OBJ := $(patsubst %,$(BH)/tool-obj/%.o,$(LIB_GENERIC))
 $(BH)/lib/libgneiss-tool.a: $(TOOL_LIB_OBJ)
 	@mkdir -p $(dir $@)
-	rm -f $@ && ar rcs $@ $^
+	$(call say,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
 
 define tool_rule
 $(BH)/bin/$(1): $(patsubst %,$(BH)/tool-obj/%.o,$(wildcard tool/$(1)/*.c)) $(BH)/lib/libgneiss-tool.a
 	@mkdir -p $$(dir $$@)
-	$(CC) -o $$@ $$^
+	$$(call say,LD,$$@)
+	$(Q)$(CC) -o $$@ $$^
 endef
 $(foreach t,$(TOOLS),$(eval $(call tool_rule,$(t))))
 
 UNIT_SUPPORT_OBJ := $(patsubst %,$(BH)/obj/%.o,$(UNIT_SUPPORT))
 $(BH)/test/%: $(BH)/obj/test/unit/%.c.o $(UNIT_SUPPORT_OBJ) $(LIB_HOST)
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_LDFLAGS) -o $@ $< $(UNIT_SUPPORT_OBJ) $(LIB_HOST) -lcmocka
+	$(call say,LD,$@)
+	$(Q)$(CC) $(HOST_LDFLAGS) -o $@ $< $(UNIT_SUPPORT_OBJ) $(LIB_HOST) -lcmocka
 
 FUZZ_LIB_OBJ := $(patsubst %,$(BF)/obj/%.o,$(LIB_GENERIC))
 $(BF)/obj/%.c.o: %.c
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_OBJ_CFLAGS) -c $< -o $@
+	$(call say,FUZZCC,$<)
+	$(Q)$(FUZZ_CC) $(FUZZ_OBJ_CFLAGS) -c $< -o $@
 
 $(BF)/lib/libgneiss.a: $(FUZZ_LIB_OBJ)
 	@mkdir -p $(dir $@)
-	rm -f $@ && ar rcs $@ $^
+	$(call say,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(BF)/%: test/fuzz/%.c $(BF)/lib/libgneiss.a
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(BF)/lib/libgneiss.a
+	$(call say,LD,$@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(BF)/lib/libgneiss.a
 
 # ---- user-facing targets -------------------------------------------------------------------------
 unit: $(UNIT_BINS)
@@ -179,9 +205,16 @@ test: deps
 	@$(MAKE) --no-print-directory check
 	@tool/test/suite --platform $(PLATFORM)
 
+# The demo scenario: core, init and several components on the linux platform.
+DEMO ?= test/scenario/demo
 run: deps
 	@$(MAKE) --no-print-directory all
-	@tool/run-default
+	@$(BH)/bin/gneiss run --platform $(PLATFORM) $(DEMO)
+
+# Gneiss figures beside the raw Linux baseline of the same run, as ratios (build/bench/results.json).
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@tool/bench/run
 
 clean:
 	rm -rf $(BUILD)

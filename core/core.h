@@ -67,6 +67,11 @@ gn_err_t core_rom_create(char const *label, gn_cap_t *cap) GN_MUST_CHECK;
 
 /* Charges the threads of the CPU session cap (if it is one) to pd from now on. */
 void core_cpu_bind(gn_cap_t cap, core_pd_t *pd);
+
+/* Ends the session behind cap (if it is one of the kind): revokes it and frees its slot. */
+void core_log_destroy(gn_cap_t cap);
+void core_rom_destroy(gn_cap_t cap);
+void core_cpu_destroy(gn_cap_t cap);
 gn_err_t core_parent_create(
 	core_pd_t *child_pd, char const *child_name, gn_cap_t *cap) GN_MUST_CHECK;
 
@@ -87,6 +92,10 @@ gn_err_t core_platform_start(
 void core_platform_kill(core_pd_t *pd);
 gn_err_t core_platform_signal_alloc(gn_cap_t *sig) GN_MUST_CHECK;
 void core_platform_console_write(char const *text, size_t len);
+
+/* CPUs of the affinity space (at least 1), and the platform's number of CPU index < count. */
+unsigned core_platform_cpu_count(void);
+uint32_t core_platform_cpu(unsigned index);
 
 /* Called by the platform when the program of pd ended (exit code or signal). */
 void core_pd_program_ended(core_pd_t *pd, int code, int signal, char const *reason);

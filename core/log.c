@@ -101,3 +101,14 @@ gn_err_t core_log_create(char const *label, gn_cap_t *cap)
 	}
 	return GN_ERR_LIMIT;
 }
+
+void core_log_destroy(gn_cap_t cap)
+{
+	void *obj = gn_ep_lookup(core_ep(), cap);
+
+	for (unsigned i = 0; obj && i < MAX_LOGS; i++)
+		if (obj == &logs[i] && logs[i].used) {
+			gn_ep_dissolve(core_ep(), cap);
+			logs[i].used = false;
+		}
+}

@@ -152,7 +152,12 @@ static gn_err_t close(
 	if (s->service == SVC_PD) {
 		core_pd_destroy(s->pd);
 	} else {
-		gn_ep_dissolve(core_ep(), s->cap);
+		if (s->service == SVC_CPU)
+			core_cpu_destroy(s->cap);
+		else if (s->service == SVC_LOG)
+			core_log_destroy(s->cap);
+		else
+			core_rom_destroy(s->cap);
 		core_pd_refund(p->child_pd, s->ram, s->caps);
 	}
 	gn_cap_drop(s->cap);
@@ -172,7 +177,18 @@ static gn_err_t exit(
 	return GN_OK;
 }
 
-static gn_parent_ops_t const ops = {session, session_cap, close, exit};
+/* Core's only child is init, and nothing above core could use a service init provides. */
+static gn_err_t announce(
+	void *obj, gn_rpc_request_t *req, gn_parent_announce_args_t const *args, gn_rpc_void_t *res)
+{
+	(void)obj;
+	(void)req;
+	(void)args;
+	(void)res;
+	return GN_ERR_DENIED;
+}
+
+static gn_parent_ops_t const ops = {session, session_cap, close, exit, announce};
 
 gn_err_t core_parent_create(core_pd_t *child_pd, char const *child_name, gn_cap_t *cap)
 {

@@ -126,7 +126,7 @@ static gn_err_t quota(
 	return GN_OK;
 }
 
-/* Moves quota from this PD to a PD whose reference account it is (a child it pays for). */
+/* Moves quota from this PD to a child it pays for, or back to its own reference account. */
 static gn_err_t transfer_quota(
 	void *obj, gn_rpc_request_t *req, gn_pd_transfer_args_t const *args, gn_rpc_void_t *res)
 {
@@ -134,13 +134,25 @@ static gn_err_t transfer_quota(
 	core_pd_t *to = core_pd_of_cap(req->caps_in[0]);
 
 	(void)res;
-	if (!to || to->ref != from)
+	if (!to || (to->ref != from && from->ref != to)) /* only along the reference tree */
 		return GN_ERR_DENIED;
-	gn_err_t err = core_pd_charge(from, args->ram, args->caps);
-	if (err != GN_OK)
-		return err;
-	to->ram_quota += args->ram;
-	to->cap_quota += args->caps;
+	/* A reference account counts its children's quota as used: giving to a child uses it... */
+	if (to->ref == from) {
+		gn_err_t err = core_pd_charge(from, args->ram, args->caps);
+		if (err != GN_OK)
+			return err;
+		to->ram_quota += args->ram;
+		to->cap_quota += args->caps;
+		return GN_OK;
+	}
+	/* ...and a child giving back shrinks its quota and frees that much of its parent's. */
+	if (args->ram > from->ram_quota - from->ram_used)
+		return GN_ERR_OUT_OF_RAM;
+	if (args->caps > from->cap_quota - from->cap_used)
+		return GN_ERR_OUT_OF_CAPS;
+	from->ram_quota -= args->ram;
+	from->cap_quota -= args->caps;
+	core_pd_refund(to, args->ram, args->caps);
 	return GN_OK;
 }
 

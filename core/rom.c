@@ -90,3 +90,14 @@ gn_err_t core_rom_create(char const *label, gn_cap_t *cap)
 	}
 	return GN_ERR_LIMIT;
 }
+
+void core_rom_destroy(gn_cap_t cap)
+{
+	void *obj = gn_ep_lookup(core_ep(), cap);
+
+	for (unsigned i = 0; obj && i < MAX_ROMS; i++)
+		if (obj == &roms[i] && roms[i].used) {
+			gn_ep_dissolve(core_ep(), cap);
+			roms[i].used = false;
+		}
+}

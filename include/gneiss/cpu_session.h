@@ -2,6 +2,10 @@
  * CPU session: threads are created through it, so each is accounted (one capability) and known to
  * core by name (for tracing and fault reports). On linux the thread itself is cloned by the
  * component; core keeps the record.
+ *
+ * Affinity: a session sees an affinity space of `count` CPUs, numbered 0..count-1. A thread asks
+ * for one of them (or GN_CPU_ANY) when it is created; core checks the index and answers with the
+ * platform's CPU number the thread is to run on, which the thread then pins itself to.
  */
 #ifndef GNEISS_CPU_SESSION_H
 #define GNEISS_CPU_SESSION_H
@@ -12,18 +16,37 @@ enum {
 	GN_THREAD_NAME_MAX = 32
 };
 
+/* No particular CPU: the thread may run anywhere. */
+#define GN_CPU_ANY 0xffffffffu
+
 typedef struct {
 	char name[GN_THREAD_NAME_MAX];
+	uint32_t affinity; /* an index into the session's affinity space, or GN_CPU_ANY */
 } gn_cpu_create_thread_args_t;
+
+typedef struct {
+	uint32_t id;
+	uint32_t cpu; /* the platform's number of the CPU to run on, or GN_CPU_ANY */
+} gn_cpu_create_thread_res_t;
 
 typedef struct {
 	uint32_t id;
 } gn_cpu_thread_id_t;
 
-#define GN_CPU_RPCS(X, P)                                                             \
-	X(P, create_thread, 1, gn_cpu_create_thread_args_t, gn_cpu_thread_id_t, 0, 0) \
-	X(P, kill_thread, 2, gn_cpu_thread_id_t, gn_rpc_void_t, 0, 0)                 \
-	X(P, exception_sigh, 3, gn_rpc_void_t, gn_rpc_void_t, 1, 0)
+typedef struct {
+	uint32_t count; /* CPUs in the session's affinity space (at least 1) */
+} gn_cpu_affinity_space_res_t;
+
+/*
+ * create_thread: charges one capability; errors OUT_OF_CAPS, LIMIT, INVALID_ARG (affinity outside
+ * the affinity space). kill_thread: forgets the thread and refunds its capability; INVALID_ARG for
+ * an id that is not one of this session's threads.
+ */
+#define GN_CPU_RPCS(X, P)                                                                     \
+	X(P, create_thread, 1, gn_cpu_create_thread_args_t, gn_cpu_create_thread_res_t, 0, 0) \
+	X(P, kill_thread, 2, gn_cpu_thread_id_t, gn_rpc_void_t, 0, 0)                         \
+	X(P, exception_sigh, 3, gn_rpc_void_t, gn_rpc_void_t, 1, 0)                           \
+	X(P, affinity_space, 4, gn_rpc_void_t, gn_cpu_affinity_space_res_t, 0, 0)
 
 GN_RPC_CLIENT(gn_cpu_session, GN_CPU_RPCS)
 GN_CAP_TYPE(gn_cpu_session_cap_t);

@@ -28,6 +28,13 @@ typedef struct {
 gn_err_t gn_ep_create(gn_ep_t **out) GN_MUST_CHECK;
 
 /*
+ * Ends an entrypoint no thread dispatches any more (e.g. before its thread returns): revokes every
+ * object it still serves, stops its signal and descriptor watches and frees its slot. The
+ * capabilities gn_ep_manage returned stay the caller's to drop.
+ */
+void gn_ep_destroy(gn_ep_t *ep);
+
+/*
  * Serves obj with the interface's handlers ops (an iface-specific P_ops_t). Returns the object's
  * capability (one reference for the caller, who hands out copies). Errors: LIMIT, OUT_OF_CAPS.
  */

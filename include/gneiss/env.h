@@ -33,6 +33,12 @@ GN_NORETURN void gn_exit(gn_env_t *env, int value);
 gn_err_t gn_session(gn_env_t *env, char const *service, char const *args, gn_cap_t *cap,
 	uint32_t *id) GN_MUST_CHECK;
 
+/*
+ * Announces that this component provides service, served by the root object root (a gn_root
+ * capability; the parent keeps its own reference). Errors: INVALID_ARG (bad name), LIMIT, DENIED.
+ */
+gn_err_t gn_announce(gn_env_t *env, char const *service, gn_cap_t root) GN_MUST_CHECK;
+
 /* Closes a session opened with gn_session (drops cap). */
 void gn_session_close(gn_env_t *env, uint32_t id, gn_cap_t cap);
 

@@ -39,11 +39,16 @@ typedef struct {
 	int32_t value;
 } gn_parent_exit_args_t;
 
+typedef struct {
+	char service[GN_SERVICE_NAME_MAX];
+} gn_parent_announce_args_t;
+
 #define GN_PARENT_RPCS(X, P)                                            \
 	X(P, session, 1, gn_parent_session_args_t, gn_rpc_void_t, 0, 0) \
 	X(P, session_cap, 2, gn_parent_id_args_t, gn_rpc_void_t, 0, 1)  \
 	X(P, close, 3, gn_parent_id_args_t, gn_rpc_void_t, 0, 0)        \
-	X(P, exit, 4, gn_parent_exit_args_t, gn_rpc_void_t, 0, 0)
+	X(P, exit, 4, gn_parent_exit_args_t, gn_rpc_void_t, 0, 0)       \
+	X(P, announce, 5, gn_parent_announce_args_t, gn_rpc_void_t, 1, 0)
 
 GN_RPC_CLIENT(gn_parent, GN_PARENT_RPCS)
 

@@ -38,6 +38,9 @@ typedef struct {
 } gn_pd_start_args_t;
 
 /*
+ * transfer_quota: moves RAM and caps from this PD to the PD of the capability passed, which must be
+ * a PD whose reference account this PD is, or this PD's own reference account (a parent and its
+ * children); anything else is DENIED.
  * start: runs the binary in this PD, sandboxed, with capabilities [parent, cpu, log] as its
  * environment. Only one program per PD.
  */

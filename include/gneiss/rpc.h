@@ -23,9 +23,7 @@ typedef struct {
 } gn_rpc_void_t;
 
 /* A handler that will answer later returns this after taking a token with gn_ep_defer(). */
-enum {
-	GN_RPC_DEFERRED = GN_ERR_INTERFACE_BASE - 1
-};
+#define GN_RPC_DEFERRED ((gn_err_t)(GN_ERR_INTERFACE_BASE - 1))
 
 typedef struct gn_rpc_request {
 	void *object;                  /* the invoked object (the kernel said which) */

@@ -27,6 +27,16 @@ gn_err_t gn_session(
 	return err;
 }
 
+gn_err_t gn_announce(gn_env_t *env, char const *service, gn_cap_t root)
+{
+	gn_parent_announce_args_t req = {{0}};
+	gn_rpc_void_t res;
+
+	if (gn_strlcpy(req.service, service, sizeof(req.service)) != GN_OK || !req.service[0])
+		return GN_ERR_INVALID_ARG;
+	return gn_parent_announce(env->parent, &req, &res, &root, NULL);
+}
+
 void gn_session_close(gn_env_t *env, uint32_t id, gn_cap_t cap)
 {
 	gn_parent_id_args_t req = {id};

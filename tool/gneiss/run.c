@@ -275,10 +275,10 @@ static bool judge(run_t *run, gn_match_t const *m, gn_watch_result_t const *w)
 			pattern_ref("reject", m->rejected_by, ref, sizeof(ref)));
 	else if (awaited && w->end == GN_WATCH_EXITED)
 		add_reason(run, "core %s before %s was seen", how,
-			pattern_ref("expect", awaited, ref, sizeof(ref)));
+			pattern_ref(awaited->kind, awaited, ref, sizeof(ref)));
 	else if (awaited)
 		add_reason(run, "timeout after %g s waiting for %s", sc->timeout_s,
-			pattern_ref("expect", awaited, ref, sizeof(ref)));
+			pattern_ref(awaited->kind, awaited, ref, sizeof(ref)));
 	else if (sc->has_exit && w->end == GN_WATCH_TIMEOUT)
 		add_reason(run,
 			"timeout after %g s waiting for core to exit with code %d (line %u "
@@ -346,7 +346,7 @@ static bool boot_and_judge(run_t *run)
 static int finish(run_t *run, bool pass)
 {
 	char why[256];
-	size_t n = run->sc.expect_count;
+	size_t n = run->sc.expect_count + run->sc.also_count;
 
 	if (!run->keep && run->boot_dir[0] != '\0' &&
 		gn_bootdir_remove(run->boot_dir, why, sizeof(why)) != GN_OK)

@@ -129,10 +129,10 @@ static gn_err_t kw_exit(gn_scenario_t *sc, char *args, unsigned line, char *why,
 	return GN_OK;
 }
 
-static gn_err_t add_pattern(gn_pattern_t **list, size_t *count, char const *text, unsigned line,
-	char *why, size_t why_size)
+static gn_err_t add_pattern(gn_pattern_t **list, size_t *count, char const *kind, char const *text,
+	unsigned line, char *why, size_t why_size)
 {
-	gn_pattern_t p = {.line = line};
+	gn_pattern_t p = {.line = line, .kind = kind};
 	int rc;
 
 	if (text[0] == '\0') {
@@ -158,12 +158,21 @@ static gn_err_t add_pattern(gn_pattern_t **list, size_t *count, char const *text
 
 static gn_err_t kw_expect(gn_scenario_t *sc, char *args, unsigned line, char *why, size_t why_size)
 {
-	return add_pattern(&sc->expects, &sc->expect_count, args, line, why, why_size);
+	return add_pattern(&sc->expects, &sc->expect_count, "expect", args, line, why, why_size);
+}
+
+static gn_err_t kw_also(gn_scenario_t *sc, char *args, unsigned line, char *why, size_t why_size)
+{
+	if (sc->also_count == GN_SCENARIO_ALSO_MAX) {
+		snprintf(why, why_size, "more than %d 'also' lines", GN_SCENARIO_ALSO_MAX);
+		return GN_ERR_INVALID_ARG;
+	}
+	return add_pattern(&sc->alsos, &sc->also_count, "also", args, line, why, why_size);
 }
 
 static gn_err_t kw_reject(gn_scenario_t *sc, char *args, unsigned line, char *why, size_t why_size)
 {
-	return add_pattern(&sc->rejects, &sc->reject_count, args, line, why, why_size);
+	return add_pattern(&sc->rejects, &sc->reject_count, "reject", args, line, why, why_size);
 }
 
 /* `platforms` and `not-on` belong to tool/test/applies; here they only need arguments. */
@@ -186,6 +195,7 @@ static struct {
 	{"binaries", kw_binaries},
 	{"timeout", kw_timeout},
 	{"expect", kw_expect},
+	{"also", kw_also},
 	{"reject", kw_reject},
 	{"exit", kw_exit},
 	{"platforms", kw_other_tool},
@@ -257,7 +267,7 @@ gn_err_t gn_scenario_load(
 	}
 	err = parse_file(f, sc, &line, msg, sizeof(msg));
 	fclose(f);
-	if (err == GN_OK && sc->expect_count == 0 && !sc->has_exit) {
+	if (err == GN_OK && sc->expect_count == 0 && sc->also_count == 0 && !sc->has_exit) {
 		snprintf(why, why_size,
 			"%s: no 'expect' and no 'exit' line, so it could never fail", path);
 		err = GN_ERR_INVALID_ARG;
@@ -281,6 +291,7 @@ static void free_patterns(gn_pattern_t *list, size_t count)
 void gn_scenario_free(gn_scenario_t *sc)
 {
 	free_patterns(sc->expects, sc->expect_count);
+	free_patterns(sc->alsos, sc->also_count);
 	free_patterns(sc->rejects, sc->reject_count);
 	for (size_t i = 0; i < sc->binary_count; i++)
 		free(sc->binaries[i].name);

@@ -14,6 +14,7 @@
 #include <gneiss/types.h>
 
 enum {
+	GN_SCENARIO_ALSO_MAX = 64,   /* `also` patterns per scenario */
 	GN_SCENARIO_LINE_MAX = 4096, /* longest line of a scenario file, without the newline */
 	GN_SCENARIO_MSG_MAX = 512,   /* room for an error message */
 };
@@ -22,7 +23,8 @@ enum {
 typedef struct {
 	char *text; /* the pattern as written */
 	regex_t re;
-	unsigned line; /* line number in the scenario file */
+	unsigned line;    /* line number in the scenario file */
+	char const *kind; /* its keyword: "expect", "also" or "reject" */
 } gn_pattern_t;
 
 /* One name of a `binaries` line. */
@@ -34,6 +36,8 @@ typedef struct {
 typedef struct {
 	gn_pattern_t *expects;
 	size_t expect_count;
+	gn_pattern_t *alsos; /* `also`: expected too, but in any order */
+	size_t also_count;
 	gn_pattern_t *rejects;
 	size_t reject_count;
 	gn_binary_t *binaries;

@@ -33,6 +33,7 @@
 #include <linux/filter.h>
 #include <linux/futex.h>
 #include <linux/ioctl.h>
+#include <linux/kcmp.h>
 #include <linux/mman.h>
 #include <linux/prctl.h>
 #include <linux/sched.h>

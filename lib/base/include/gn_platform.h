@@ -5,9 +5,25 @@
 #ifndef GN_PLATFORM_H
 #define GN_PLATFORM_H
 
+#include <gneiss/error.h>
 #include <gneiss/types.h>
+
+struct gn_thread;
 
 /* Ends every thread of the component with exit code value. */
 GN_NORETURN void gn_platform_exit(int value);
+
+/* Bytes of dataspace a thread with a stack of stack_size bytes needs (stack, guard, local data). */
+size_t gn_platform_thread_area(size_t stack_size);
+
+/*
+ * Starts t (entry, arg, cpu set) in its attached area t->base .. t->base + t->size and sets
+ * t->local. Returns once the thread runs, or failed to and is gone again.
+ * Errors: LIMIT (the kernel's thread limit), INVALID_ARG (the CPU), OUT_OF_RAM.
+ */
+gn_err_t gn_platform_thread_start(struct gn_thread *t) GN_MUST_CHECK;
+
+/* Waits until t has ended; afterwards nothing uses its area. */
+void gn_platform_thread_wait(struct gn_thread *t);
 
 #endif

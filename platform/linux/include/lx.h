@@ -60,6 +60,7 @@ enum {
 	LX_MSG_CMSG_CLOEXEC = 0x40000000,
 	LX_SHUT_RDWR = 2,
 
+	LX_PROT_NONE = 0,
 	LX_PROT_READ = 1,
 	LX_PROT_WRITE = 2,
 	LX_MAP_SHARED = 1,
@@ -133,6 +134,11 @@ static inline long lx_mmap(void *addr, size_t len, int prot, int flags, int fd, 
 static inline long lx_munmap(void *addr, size_t len)
 {
 	return lx_syscall2(__NR_munmap, addr, len);
+}
+
+static inline long lx_mprotect(void *addr, size_t len, int prot)
+{
+	return lx_syscall3(__NR_mprotect, addr, len, prot);
 }
 
 static inline long lx_futex(uint32_t *addr, int op, uint32_t val, struct lx_timespec const *ts)

@@ -37,4 +37,7 @@ static inline lx_tls_t *lx_tls(void)
 /* Prepares t for a new thread (all channels unused). */
 void lx_tls_init(lx_tls_t *t);
 
+/* Closes every channel of t: its thread is about to end and will call nothing any more. */
+void lx_tls_release(lx_tls_t *t);
+
 #endif

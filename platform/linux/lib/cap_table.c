@@ -1,10 +1,12 @@
 /*
  * The capability table of a linux component.
  *
- * Invariants: an entry with refs > 0 owns exactly one descriptor; a socket or memfd appears at most
- * once (identity = inode), so a capability that comes back to its holder is recognised; eventfds
- * share one anonymous inode and are never merged. The kind comes from the kernel (fstat), never from
- * a sender's claim. All operations hold the table's mutex; none blocks otherwise.
+ * Invariants: an entry with refs > 0 owns exactly one descriptor, and every kernel object appears
+ * at most once, so a capability that comes back to its holder is recognised. Sockets and memfds are
+ * told apart by inode; eventfds (signal contexts) all share one anonymous inode, so for them the
+ * kernel compares the open files themselves (kcmp KCMP_FILE on our own process). The kind comes from
+ * the kernel (fstat), never from a sender's claim. All operations hold the table's mutex; none
+ * blocks otherwise.
  */
 #include <gneiss/lock.h>
 #include <gneiss/string.h>
@@ -15,6 +17,7 @@ enum {
 	TABLE_SIZE = 1024
 };
 enum {
+	KCMP_FILE = 0,
 	S_IFMT = 0170000,
 	S_IFSOCK = 0140000,
 	S_IFREG = 0100000
@@ -55,6 +58,17 @@ static gn_cap_t find_ident(uint64_t ino)
 	return GN_CAP_INVALID;
 }
 
+static gn_cap_t find_signal(int fd)
+{
+	long const pid = lx_syscall0(__NR_getpid);
+
+	for (gn_cap_t i = 1; i < TABLE_SIZE; i++)
+		if (table[i].refs && table[i].kind == GN_CAP_KIND_SIGNAL &&
+			lx_syscall5(__NR_kcmp, pid, pid, KCMP_FILE, table[i].fd, fd) == 0)
+			return i;
+	return GN_CAP_INVALID;
+}
+
 gn_err_t lx_cap_insert(int fd, gn_cap_t *out)
 {
 	struct lx_stat st;
@@ -65,7 +79,7 @@ gn_err_t lx_cap_insert(int fd, gn_cap_t *out)
 
 	gn_mutex_lock(&table_lock);
 	gn_cap_kind_t kind = kind_of(&st);
-	gn_cap_t cap = kind == GN_CAP_KIND_SIGNAL ? GN_CAP_INVALID : find_ident(st.ino);
+	gn_cap_t cap = kind == GN_CAP_KIND_SIGNAL ? find_signal(fd) : find_ident(st.ino);
 	if (cap != GN_CAP_INVALID) {
 		table[cap].refs++;
 		lx_close(fd);

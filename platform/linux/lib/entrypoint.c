@@ -81,6 +81,8 @@ struct gn_ep {
 	fd_watch_t fds[MAX_FDS];
 	gn_ipc_buf_t request;
 	gn_ipc_buf_t reply;
+	gn_ipc_buf_t
+		deferred_reply; /* a handler may answer a deferred call while its own reply is built */
 };
 
 static gn_ep_t eps[MAX_EPS];
@@ -196,6 +198,29 @@ void gn_ep_dissolve(gn_ep_t *ep, gn_cap_t cap)
 	o->local_fd = -1;
 	o->ident = 0;
 	o->gen++;
+}
+
+void gn_ep_destroy(gn_ep_t *ep)
+{
+	for (unsigned i = 0; i < MAX_CHANNELS; i++)
+		close_channel(ep, i);
+	for (unsigned i = 0; i < MAX_OBJECTS; i++) {
+		object_t *o = &ep->objects[i];
+		if (o->local_fd >= 0)
+			lx_close(o->local_fd);
+		*o = (object_t){.local_fd = -1, .gen = o->gen + 1};
+	}
+	for (unsigned i = 0; i < MAX_SIGNALS; i++) {
+		signal_t *s = &ep->signals[i];
+		if (s->cap != GN_CAP_INVALID)
+			gn_cap_drop(s->cap);
+		*s = (signal_t){.cap = GN_CAP_INVALID, .gen = s->gen + 1};
+	}
+	for (unsigned i = 0; i < MAX_FDS; i++)
+		ep->fds[i] = (fd_watch_t){.fd = -1, .gen = ep->fds[i].gen + 1};
+	lx_close(ep->epoll_fd); /* the watched descriptors stay their owners' */
+	ep->epoll_fd = -1;
+	__atomic_store_n(&ep->used, false, __ATOMIC_RELEASE);
 }
 
 gn_err_t gn_ep_sigh(gn_ep_t *ep, gn_cap_t sig, gn_signal_fn_t fn, void *ctx)
@@ -393,7 +418,7 @@ void gn_ep_reply(gn_rpc_token_t token, gn_err_t status, void const *res, size_t 
 {
 	gn_ep_t *ep = token.ep;
 	channel_t *ch = token.channel < MAX_CHANNELS ? &ep->channels[token.channel] : NULL;
-	gn_ipc_buf_t *reply = &ep->reply;
+	gn_ipc_buf_t *reply = &ep->deferred_reply;
 
 	if (!ch || ch->fd < 0 || ch->gen != token.gen || !ch->deferred ||
 		res_len > GN_IPC_PAYLOAD || num_caps > GN_IPC_CAPS) {

@@ -34,6 +34,12 @@ static void close_channel(lx_channel_t *ch)
 	ch->cap = GN_CAP_INVALID;
 }
 
+void lx_tls_release(lx_tls_t *t)
+{
+	for (unsigned i = 0; i < LX_CHANNELS_PER_THREAD; i++)
+		close_channel(&t->channels[i]);
+}
+
 static gn_err_t open_channel(lx_tls_t *t, gn_cap_t cap, int object_fd, lx_channel_t **out)
 {
 	int sv[2];

@@ -33,7 +33,12 @@
  * - mprotect: read-only/read-write changes of attached dataspaces, never PROT_EXEC.
  * - clone: threads only, with exactly the flag set of the thread library (no exit signal, no
  *   namespaces, no vfork). clone3 fails with ENOSYS so a caller falls back to clone.
+ * - sched_setaffinity: a new thread pins itself to the CPU core assigned it (CPU session); only
+ *   on itself (pid argument 0), so no thread moves another.
  * - socketpair: the private channel a client thread opens to an RPC object.
+ * - kcmp(KCMP_FILE): recognising a signal capability that comes back (eventfds share one inode,
+ *   so only the open file tells them apart). The component is alone in its pid namespace, so the
+ *   only process it can compare is itself.
  * - execveat: the one exec core performs in the child after installing this filter, from the
  *   descriptor GN_SECCOMP_EXEC_FD with AT_EMPTY_PATH. Core places the binary there, above the
  *   child's RLIMIT_NOFILE, so after the exec no component can ever hold that descriptor number.
@@ -83,7 +88,9 @@
 	ALLOW(getrandom)                                                                           \
 	ALLOW(eventfd2)                                                                            \
 	ALLOW(epoll_create1)                                                                       \
+	CHECK(kcmp, ONE_OF(2, KCMP_FILE))                                                          \
 	CHECK(clone, ONE_OF(0, GN_SECCOMP_THREAD_CLONE_FLAGS))                                     \
+	CHECK(sched_setaffinity, ONE_OF(0, 0))                                                     \
 	ERRNO(clone3, ENOSYS)                                                                      \
 	CHECK(arch_prctl, ONE_OF(0, ARCH_SET_FS))                                                  \
 	ALLOW(exit)                                                                                \

@@ -1,0 +1,258 @@
+/*
+ * The rpc scenario's server: announces "Test", hands out sessions (interface in test_rpc.h), and
+ * makes, recognises and revokes counter objects.
+ */
+#include <gneiss/dataspace.h>
+#include <gneiss/env.h>
+#include <gneiss/label.h>
+#include <gneiss/log.h>
+#include <gneiss/root.h>
+#include <gneiss/signal.h>
+#include <gneiss/string.h>
+
+#include "test_rpc.h"
+
+enum {
+	MAX_SESSIONS = 4,
+	MAX_COUNTERS = 16
+};
+
+typedef struct {
+	bool used;
+	gn_cap_t cap;
+	uint64_t value;
+} counter_t;
+
+typedef struct {
+	bool used;
+	gn_cap_t cap;
+	char label[GN_LABEL_MAX];
+} session_t;
+
+static gn_env_t *env;
+static session_t sessions[MAX_SESSIONS];
+static counter_t counters[MAX_COUNTERS];
+
+GN_RPC_SERVER(gn_root, GN_ROOT_RPCS)
+GN_RPC_SERVER(test_rpc_session, TEST_RPC_SESSION_RPCS)
+GN_RPC_SERVER(test_rpc_counter, TEST_RPC_COUNTER_RPCS)
+
+static gn_err_t increment(
+	void *obj, gn_rpc_request_t *req, gn_rpc_void_t const *args, test_rpc_value_t *res)
+{
+	counter_t *c = obj;
+
+	(void)req;
+	(void)args;
+	res->value = ++c->value;
+	return GN_OK;
+}
+
+static test_rpc_counter_ops_t const counter_ops = {increment};
+
+/* The counter behind cap, when cap is one of this server's counters (recognised by identity). */
+static counter_t *own_counter(gn_cap_t cap)
+{
+	void *obj = gn_ep_lookup(env->ep, cap);
+
+	for (unsigned i = 0; i < MAX_COUNTERS; i++)
+		if (counters[i].used && obj == &counters[i])
+			return &counters[i];
+	return NULL;
+}
+
+static gn_err_t add(
+	void *obj, gn_rpc_request_t *req, test_rpc_add_args_t const *args, test_rpc_add_res_t *res)
+{
+	(void)obj;
+	(void)req;
+	res->sum = args->a + args->b;
+	return GN_OK;
+}
+
+static gn_err_t echo_big(
+	void *obj, gn_rpc_request_t *req, test_rpc_big_t const *args, test_rpc_big_t *res)
+{
+	(void)obj;
+	(void)req;
+	for (unsigned i = 0; i < TEST_RPC_BIG; i++)
+		res->bytes[i] = (uint8_t)~args->bytes[i];
+	return GN_OK;
+}
+
+static gn_err_t echo_cap(
+	void *obj, gn_rpc_request_t *req, gn_rpc_void_t const *args, gn_rpc_void_t *res)
+{
+	(void)obj;
+	(void)args;
+	(void)res;
+	req->caps_out[0] = gn_cap_copy(req->caps_in[0]);
+	req->num_caps_out = 1;
+	return GN_OK;
+}
+
+static gn_err_t create_counter(
+	void *obj, gn_rpc_request_t *req, gn_rpc_void_t const *args, gn_rpc_void_t *res)
+{
+	(void)obj;
+	(void)args;
+	(void)res;
+	for (unsigned i = 0; i < MAX_COUNTERS; i++) {
+		counter_t *c = &counters[i];
+		if (c->used)
+			continue;
+		gn_err_t err =
+			gn_ep_manage(env->ep, c, &test_rpc_counter_iface, &counter_ops, &c->cap);
+		if (err != GN_OK)
+			return err;
+		c->used = true;
+		c->value = 0;
+		req->caps_out[0] = gn_cap_copy(c->cap);
+		req->num_caps_out = 1;
+		return GN_OK;
+	}
+	return GN_ERR_LIMIT;
+}
+
+static gn_err_t destroy_counter(
+	void *obj, gn_rpc_request_t *req, gn_rpc_void_t const *args, gn_rpc_void_t *res)
+{
+	counter_t *c = own_counter(req->caps_in[0]);
+
+	(void)obj;
+	(void)args;
+	(void)res;
+	if (!c)
+		return GN_ERR_INVALID_CAP;
+	gn_ep_dissolve(env->ep, c->cap);
+	gn_cap_drop(c->cap);
+	c->used = false;
+	return GN_OK;
+}
+
+static gn_err_t counter_value(
+	void *obj, gn_rpc_request_t *req, gn_rpc_void_t const *args, test_rpc_value_t *res)
+{
+	counter_t *c = own_counter(req->caps_in[0]);
+
+	(void)obj;
+	(void)args;
+	if (!c)
+		return GN_ERR_INVALID_CAP;
+	res->value = c->value;
+	return GN_OK;
+}
+
+static gn_err_t kinds(
+	void *obj, gn_rpc_request_t *req, gn_rpc_void_t const *args, test_rpc_value_t *res)
+{
+	(void)obj;
+	(void)args;
+	res->value = 0;
+	for (unsigned i = 0; i < req->num_caps_in; i++)
+		if (own_counter(req->caps_in[i]))
+			res->value |= 1u << i;
+	return GN_OK;
+}
+
+static gn_err_t notify(
+	void *obj, gn_rpc_request_t *req, test_rpc_count_t const *args, gn_rpc_void_t *res)
+{
+	(void)obj;
+	(void)res;
+	if (gn_cap_kind(req->caps_in[0]) != GN_CAP_KIND_SIGNAL)
+		return GN_ERR_INVALID_CAP;
+	for (uint32_t i = 0; i < args->count; i++) {
+		gn_err_t err = gn_signal_submit(req->caps_in[0], 1);
+		if (err != GN_OK)
+			return err;
+	}
+	return GN_OK;
+}
+
+static gn_err_t fill(
+	void *obj, gn_rpc_request_t *req, test_rpc_fill_args_t const *args, gn_rpc_void_t *res)
+{
+	void *addr;
+	size_t size;
+	bool writable;
+
+	(void)obj;
+	(void)res;
+	gn_err_t err = gn_ds_attach(req->caps_in[0], &addr, &size, &writable);
+	if (err != GN_OK)
+		return err;
+	if (writable)
+		gn_memset(addr, args->byte, size);
+	gn_ds_detach(addr, size);
+	return writable ? GN_OK : GN_ERR_DENIED;
+}
+
+static test_rpc_session_ops_t const session_ops = {add, echo_big, echo_cap, create_counter,
+	destroy_counter, counter_value, kinds, notify, fill};
+
+static gn_err_t root_session(
+	void *obj, gn_rpc_request_t *req, gn_root_session_args_t const *args, gn_rpc_void_t *res)
+{
+	char args_copy[GN_SESSION_ARGS_MAX];
+
+	(void)obj;
+	(void)res;
+	if (gn_strlcpy(args_copy, args->args, sizeof(args_copy)) != GN_OK)
+		return GN_ERR_INVALID_ARG;
+	for (unsigned i = 0; i < MAX_SESSIONS; i++) {
+		session_t *s = &sessions[i];
+		if (s->used)
+			continue;
+		if (gn_args_get_label(args_copy, s->label, sizeof(s->label)) != GN_OK)
+			return GN_ERR_INVALID_ARG;
+		gn_err_t err =
+			gn_ep_manage(env->ep, s, &test_rpc_session_iface, &session_ops, &s->cap);
+		if (err != GN_OK)
+			return err;
+		s->used = true;
+		gn_log("session for \"%s\"", s->label);
+		req->caps_out[0] = gn_cap_copy(s->cap);
+		req->num_caps_out = 1;
+		return GN_OK;
+	}
+	return GN_ERR_LIMIT;
+}
+
+static gn_err_t root_close(
+	void *obj, gn_rpc_request_t *req, gn_rpc_void_t const *args, gn_rpc_void_t *res)
+{
+	void *session = gn_ep_lookup(env->ep, req->caps_in[0]);
+
+	(void)obj;
+	(void)args;
+	(void)res;
+	for (unsigned i = 0; i < MAX_SESSIONS; i++) {
+		session_t *s = &sessions[i];
+		if (!s->used || session != s)
+			continue;
+		gn_log("closed session of \"%s\"", s->label);
+		gn_ep_dissolve(env->ep, s->cap);
+		gn_cap_drop(s->cap);
+		s->used = false;
+		return GN_OK;
+	}
+	return GN_ERR_INVALID_CAP;
+}
+
+static gn_root_ops_t const root_ops = {root_session, root_close};
+static int root_object;
+
+void gn_component_construct(gn_env_t *e)
+{
+	gn_cap_t root;
+
+	env = e;
+	if (gn_ep_manage(env->ep, &root_object, &gn_root_iface, &root_ops, &root) != GN_OK ||
+		gn_announce(env, "Test", root) != GN_OK) {
+		gn_error("could not announce the Test service");
+		gn_exit(env, 1);
+	}
+	gn_cap_drop(root);
+	gn_log("announced Test");
+}
