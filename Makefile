@@ -28,7 +28,7 @@ INCLUDES := -Iinclude -Ilib/base/include -Iplatform/$(PLATFORM)/include
 # very memset/memcpy that implement them.
 FS_CFLAGS := $(WARN) $(INCLUDES) -O2 -g -ffreestanding -fno-builtin -fno-stack-protector \
 	-fno-pie -fno-tree-loop-distribute-patterns -fno-asynchronous-unwind-tables \
-	-fno-common -MMD -MP
+	-fno-common -fstack-clash-protection -MMD -MP
 FS_LDFLAGS := -nostdlib -static -no-pie -Wl,--gc-sections -Wl,-z,noexecstack -Wl,--build-id=none
 
 # Host tools and unit tests: libc, AddressSanitizer and UBSan.
@@ -72,7 +72,7 @@ FUZZ_SRC := $(wildcard test/fuzz/*.c)
 FUZZ_BINS := $(patsubst test/fuzz/%.c,$(BF)/%,$(FUZZ_SRC))
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps run test check unit fuzz fuzz-build bench soak clean demo
+.PHONY: all deps run test check unit fuzz fuzz-build bench soak clean demo FORCE
 .DELETE_ON_ERROR:
 
 all: $(LIB_FS) $(CORE_BIN) $(COMPONENT_BINS) $(TEST_COMPONENT_BINS) $(TOOL_BINS)
@@ -81,22 +81,33 @@ deps:
 	@tool/install-deps
 
 # ---- rules ---------------------------------------------------------------------------------------
-$(BP)/obj/%.c.o: %.c
+# Objects depend on a stamp of the flags they were built with, so changing a flag rebuilds them.
+define flags_stamp
+$(1): FORCE
+	@mkdir -p $$(dir $$@)
+	@echo '$(2)' | cmp -s - $$@ 2>/dev/null || echo '$(2)' >$$@
+endef
+$(eval $(call flags_stamp,$(BP)/flags,$(FS_CFLAGS) $(FS_LDFLAGS)))
+$(eval $(call flags_stamp,$(BH)/flags,$(HOST_CFLAGS) $(TOOL_CFLAGS) $(HOST_LDFLAGS)))
+$(eval $(call flags_stamp,$(BF)/flags,$(FUZZ_OBJ_CFLAGS) $(FUZZ_CFLAGS)))
+FORCE:
+
+$(BP)/obj/%.c.o: %.c $(BP)/flags
 	@mkdir -p $(dir $@)
 	$(call say,CC,$<)
 	$(Q)$(CC) $(FS_CFLAGS) -c $< -o $@
 
-$(BP)/obj/%.S.o: %.S
+$(BP)/obj/%.S.o: %.S $(BP)/flags
 	@mkdir -p $(dir $@)
 	$(call say,CC,$<)
 	$(Q)$(CC) $(FS_CFLAGS) -c $< -o $@
 
-$(BH)/obj/%.c.o: %.c
+$(BH)/obj/%.c.o: %.c $(BH)/flags
 	@mkdir -p $(dir $@)
 	$(call say,HOSTCC,$<)
 	$(Q)$(CC) $(HOST_CFLAGS) -c $< -o $@
 
-$(BH)/tool-obj/%.c.o: %.c
+$(BH)/tool-obj/%.c.o: %.c $(BH)/flags
 	@mkdir -p $(dir $@)
 	$(call say,HOSTCC,$<)
 	$(Q)$(CC) $(TOOL_CFLAGS) -c $< -o $@
@@ -168,7 +179,7 @@ $(BH)/test/%: $(BH)/obj/test/unit/%.c.o $(UNIT_SUPPORT_OBJ) $(LIB_HOST)
 	$(Q)$(CC) $(HOST_LDFLAGS) -o $@ $< $(UNIT_SUPPORT_OBJ) $(LIB_HOST) -lcmocka
 
 FUZZ_LIB_OBJ := $(patsubst %,$(BF)/obj/%.o,$(LIB_GENERIC))
-$(BF)/obj/%.c.o: %.c
+$(BF)/obj/%.c.o: %.c $(BF)/flags
 	@mkdir -p $(dir $@)
 	$(call say,FUZZCC,$<)
 	$(Q)$(FUZZ_CC) $(FUZZ_OBJ_CFLAGS) -c $< -o $@

@@ -1,5 +1,6 @@
 /* Dataspaces are memfds: attach is one shared, populated mapping (no page faults later). */
 #include <gneiss/dataspace.h>
+#include <gneiss/region_map.h>
 #include <lx.h>
 #include <lx_cap.h>
 
@@ -16,26 +17,21 @@ gn_err_t gn_ds_size(gn_cap_t ds, size_t *size)
 
 gn_err_t gn_ds_attach(gn_cap_t ds, void **addr, size_t *size, bool *writable)
 {
-	size_t len;
-	gn_err_t err = gn_ds_size(ds, &len);
+	gn_rm_attach_args_t args = {.writable = true};
+	gn_err_t err = gn_rm_attach(ds, &args, addr);
 
+	if (err == GN_ERR_DENIED) { /* sealed against writing: read-only */
+		args.writable = false;
+		err = gn_rm_attach(ds, &args, addr);
+	}
 	if (err != GN_OK)
 		return err;
-	if (len == 0)
-		return GN_ERR_INVALID_ARG;
-	int const flags = LX_MAP_SHARED | LX_MAP_POPULATE;
-	long ret = lx_mmap(NULL, len, LX_PROT_READ | LX_PROT_WRITE, flags, lx_cap_fd(ds), 0);
-	*writable = ret >= 0;
-	if (ret < 0) /* sealed against writing: read-only */
-		ret = lx_mmap(NULL, len, LX_PROT_READ, flags, lx_cap_fd(ds), 0);
-	if (ret < 0)
-		return ret == -LX_ENOMEM ? GN_ERR_OUT_OF_RAM : GN_ERR_INVALID_CAP;
-	*addr = (void *)ret;
-	*size = len;
-	return GN_OK;
+	*writable = args.writable;
+	return gn_ds_size(ds, size);
 }
 
 void gn_ds_detach(void *addr, size_t size)
 {
-	(void)lx_munmap(addr, size);
+	(void)size;
+	gn_ignore(gn_rm_detach(addr));
 }

@@ -7,6 +7,7 @@
 #include <gneiss/env.h>
 #include <gneiss/log.h>
 #include <gneiss/pd_session.h>
+#include <gneiss/region_map.h>
 
 #include "test_check.h"
 #include "test_rpc.h"
@@ -134,11 +135,56 @@ static void sharing(void)
 	gn_session_close(test_env, id, session);
 }
 
+static void region_map(void)
+{
+	uint64_t charged;
+	gn_cap_t ds = alloc(16 * PAGE, &charged);
+	unsigned const regions = gn_rm_count();
+	void *whole, *window, *again, *start;
+	size_t size;
+	bool writable;
+
+	TEST_OK(gn_rm_attach(ds, &(gn_rm_attach_args_t){.writable = true}, &whole));
+	TEST_OK(gn_rm_attach(ds, &(gn_rm_attach_args_t){PAGE, 2 * PAGE, NULL, true}, &window));
+	((uint8_t *)window)[0] = 0xa5;
+	((uint8_t *)window)[PAGE + 7] = 0x5a;
+	TEST_CHECK(((uint8_t *)whole)[PAGE] == 0xa5 && ((uint8_t *)whole)[2 * PAGE + 7] == 0x5a);
+	TEST_OK(gn_rm_lookup((uint8_t *)window + PAGE + 7, &start, &size, &writable));
+	TEST_CHECK(start == window && size == 2 * PAGE && writable);
+	gn_log("region map: a 2-page window at offset 1 page aliases the whole attachment");
+
+	TEST_OK(gn_rm_detach(window));
+	TEST_EXPECT(gn_rm_attach(ds, &(gn_rm_attach_args_t){0, PAGE, whole, true}, &again),
+		GN_ERR_EXISTS);
+	TEST_OK(gn_rm_detach(whole));
+	TEST_OK(gn_rm_attach(ds, &(gn_rm_attach_args_t){0, 0, whole, false}, &again));
+	TEST_CHECK(again == whole && ((uint8_t *)again)[PAGE] == 0xa5);
+	TEST_OK(gn_rm_lookup(again, &start, &size, &writable));
+	TEST_CHECK(size == 16 * PAGE && !writable);
+	gn_log("region map: fixed placement works, never over an existing region, read-only kept");
+
+	TEST_EXPECT(gn_rm_attach(ds, &(gn_rm_attach_args_t){1, 0, NULL, true}, &window),
+		GN_ERR_INVALID_ARG);
+	TEST_EXPECT(
+		gn_rm_attach(ds, &(gn_rm_attach_args_t){15 * PAGE, 2 * PAGE, NULL, true}, &window),
+		GN_ERR_INVALID_ARG);
+	TEST_EXPECT(gn_rm_attach(ds, &(gn_rm_attach_args_t){16 * PAGE, 0, NULL, true}, &window),
+		GN_ERR_INVALID_ARG);
+	TEST_EXPECT(gn_rm_attach(test_env->log, &(gn_rm_attach_args_t){.writable = true}, &window),
+		GN_ERR_INVALID_CAP);
+	TEST_EXPECT(gn_rm_detach((uint8_t *)again + PAGE), GN_ERR_NOT_FOUND);
+	TEST_OK(gn_rm_detach(again));
+	TEST_CHECK(gn_rm_count() == regions);
+	release(ds);
+	gn_log("region map: bad windows and foreign capabilities refused, nothing left attached");
+}
+
 void gn_component_construct(gn_env_t *env)
 {
 	test_env = env;
 	exact_accounting();
 	exhaustion();
 	sharing();
+	region_map();
 	gn_exit(env, 0);
 }
