@@ -188,7 +188,77 @@ static gn_err_t announce(
 	return GN_ERR_DENIED;
 }
 
-static gn_parent_ops_t const ops = {session, session_cap, close, exit, announce};
+/* Core's services answer at once, so init never waits for a session signal from core. */
+static gn_err_t session_sigh(
+	void *obj, gn_rpc_request_t *req, gn_rpc_void_t const *args, gn_rpc_void_t *res)
+{
+	(void)obj;
+	(void)args;
+	(void)res;
+	return gn_cap_kind(req->caps_in[0]) == GN_CAP_KIND_SIGNAL ? GN_OK : GN_ERR_INVALID_CAP;
+}
+
+/* More donation for a session of core's: charged to the child like the first. */
+static gn_err_t upgrade(
+	void *obj, gn_rpc_request_t *req, gn_parent_upgrade_args_t const *args, gn_rpc_void_t *res)
+{
+	parent_t *p = obj;
+	session_t *s = find(p, args->id);
+	char raw[GN_SESSION_ARGS_MAX];
+	uint64_t ram = 0, caps = 0;
+
+	(void)req;
+	(void)res;
+	if (!s || gn_strlcpy(raw, args->args, sizeof(raw)) != GN_OK || gn_args_check(raw) != GN_OK)
+		return GN_ERR_INVALID_ARG;
+	if (gn_args_get_num(raw, "ram_quota", &ram) != GN_OK)
+		ram = 0;
+	if (gn_args_get_num(raw, "cap_quota", &caps) != GN_OK)
+		caps = 0;
+	if (s->service == SVC_PD)
+		return GN_ERR_DENIED; /* a PD's quota grows by transfer, not by upgrade */
+	gn_err_t err = core_pd_charge(p->child_pd, ram, caps);
+	if (err != GN_OK)
+		return err == GN_ERR_OUT_OF_RAM ? GN_ERR_INSUFFICIENT_RAM
+						: GN_ERR_INSUFFICIENT_CAPS;
+	s->ram += ram;
+	s->caps += caps;
+	return GN_OK;
+}
+
+/* Nothing is served through core's parent interface but core's own services. */
+static gn_err_t session_requests(
+	void *obj, gn_rpc_request_t *req, gn_rpc_void_t const *args, gn_rpc_void_t *res)
+{
+	(void)obj;
+	(void)req;
+	(void)args;
+	(void)res;
+	return GN_ERR_DENIED;
+}
+
+static gn_err_t deliver_session_cap(
+	void *obj, gn_rpc_request_t *req, gn_parent_id_args_t const *args, gn_rpc_void_t *res)
+{
+	(void)obj;
+	(void)req;
+	(void)args;
+	(void)res;
+	return GN_ERR_DENIED;
+}
+
+static gn_err_t session_response(
+	void *obj, gn_rpc_request_t *req, gn_parent_response_args_t const *args, gn_rpc_void_t *res)
+{
+	(void)obj;
+	(void)req;
+	(void)args;
+	(void)res;
+	return GN_ERR_DENIED;
+}
+
+static gn_parent_ops_t const ops = {session, session_cap, close, exit, announce, session_sigh,
+	upgrade, session_requests, deliver_session_cap, session_response};
 
 gn_err_t core_parent_create(core_pd_t *child_pd, char const *child_name, gn_cap_t *cap)
 {

@@ -62,6 +62,20 @@ void gn_ep_sigh_dissolve(gn_ep_t *ep, gn_cap_t sig);
  */
 gn_err_t gn_ep_dispatch(gn_ep_t *ep, int timeout_ms);
 
+/*
+ * Like gn_ep_dispatch, but dispatches signals only; RPC requests wait. For a thread that must block
+ * without serving (e.g. inside a handler, or a client waiting for a session), yet must not stop the
+ * component's signal-driven work. Returns GN_OK after dispatching, GN_ERR_TIMEOUT when none came.
+ */
+gn_err_t gn_ep_dispatch_signals(gn_ep_t *ep, int timeout_ms);
+
+/*
+ * Waits up to timeout_ms (-1: forever) until the signal context sig (not managed by any
+ * entrypoint) is submitted, consuming its count. With ep, dispatches ep's signals meanwhile (ep must
+ * be the calling thread's). Returns GN_OK when sig came, GN_ERR_TIMEOUT otherwise.
+ */
+gn_err_t gn_ep_wait_signal(gn_ep_t *ep, gn_cap_t sig, int timeout_ms);
+
 /* Dispatches forever. */
 GN_NORETURN void gn_ep_run(gn_ep_t *ep);
 

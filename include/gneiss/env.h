@@ -17,6 +17,7 @@ typedef struct gn_env {
 	gn_cap_t log;
 	gn_ep_t *ep;
 	uint32_t next_session_id;
+	gn_cap_t session_sig; /* the parent signals answers to session requests (made on demand) */
 } gn_env_t;
 
 /* Implemented by each component. */
@@ -27,19 +28,18 @@ GN_NORETURN void gn_exit(gn_env_t *env, int value);
 
 /*
  * Opens a session at the parent: service name and argument string (the label in it is the
- * component's own part; parents prefix theirs). Returns the session capability.
+ * component's own part; parents prefix theirs). Waits until the server answered (dispatching the
+ * entrypoint's signals meanwhile when called on the main thread) and returns the session capability.
+ * A donation the server finds too small is doubled and retried while the account allows.
  * Errors: DENIED / UNROUTABLE from the parent, INSUFFICIENT_RAM/_CAPS, transport errors.
  */
 gn_err_t gn_session(gn_env_t *env, char const *service, char const *args, gn_cap_t *cap,
 	uint32_t *id) GN_MUST_CHECK;
 
-/*
- * Announces that this component provides service, served by the root object root (a gn_root
- * capability; the parent keeps its own reference). Errors: INVALID_ARG (bad name), LIMIT, DENIED.
- */
-gn_err_t gn_announce(gn_env_t *env, char const *service, gn_cap_t root) GN_MUST_CHECK;
+/* Donates ram bytes and caps more to the open session id. Errors: INSUFFICIENT_RAM/_CAPS. */
+gn_err_t gn_session_upgrade(gn_env_t *env, uint32_t id, uint64_t ram, uint64_t caps) GN_MUST_CHECK;
 
-/* Closes a session opened with gn_session (drops cap). */
+/* Closes a session opened with gn_session (drops cap); returns once the donation is back. */
 void gn_session_close(gn_env_t *env, uint32_t id, gn_cap_t cap);
 
 #endif

@@ -1,49 +1,147 @@
 /*
- * The component side of the parent interface: opening and closing sessions, exiting.
- * Session ids are chosen here, counting up from GN_PARENT_FIRST_ID.
+ * The component side of the parent interface: opening, upgrading and closing sessions, exiting.
+ *
+ * Session ids are chosen here, counting up from GN_PARENT_FIRST_ID. Opening is asynchronous at the
+ * parent (DESIGN.md §3): after `session` the library waits for the parent's session signal and asks
+ * `session_cap` again. The main thread keeps dispatching its entrypoint's signals while it waits, so
+ * two components that open sessions at each other both answer their session requests and neither
+ * waits forever. A refusal for want of donation is retried with a doubled donation, up to what the
+ * component's own account has.
  */
 #include <gneiss/env.h>
+#include <gneiss/fmt.h>
+#include <gneiss/label.h>
 #include <gneiss/parent.h>
+#include <gneiss/pd_session.h>
 #include <gneiss/string.h>
+#include <gneiss/thread.h>
 #include <gn_platform.h>
+
+enum {
+	RECHECK_MS = 200, /* a missed wake-up (another thread took the count) costs at most this */
+	RETRIES = 8,
+};
+
+static gn_err_t session_signal(gn_env_t *env)
+{
+	gn_rpc_void_t none = {0};
+	gn_cap_t sig;
+
+	if (env->session_sig)
+		return GN_OK;
+	gn_err_t err = gn_pd_session_alloc_signal(env->pd, &none, &none, NULL, &sig);
+	if (err == GN_OK)
+		err = gn_parent_session_sigh(env->parent, &none, &none, &sig, NULL);
+	if (err != GN_OK) {
+		gn_cap_drop(sig);
+		return err;
+	}
+	env->session_sig = sig;
+	return GN_OK;
+}
+
+/* Waits for the parent's next session signal (or RECHECK_MS). */
+static gn_err_t await_progress(gn_env_t *env)
+{
+	gn_err_t err = session_signal(env);
+
+	if (err == GN_OK)
+		gn_ignore(gn_ep_wait_signal(
+			gn_thread_myself() ? NULL : env->ep, env->session_sig, RECHECK_MS));
+	return err;
+}
+
+/* Waits for the answer to request id; returns the capability or the final refusal. */
+static gn_err_t await_cap(gn_env_t *env, uint32_t id, gn_cap_t *cap)
+{
+	gn_parent_id_args_t const req = {id};
+	gn_rpc_void_t res;
+
+	for (;;) {
+		gn_err_t err = gn_parent_session_cap(env->parent, &req, &res, NULL, cap);
+		if (err != GN_ERR_AGAIN)
+			return err == GN_OK && !gn_cap_valid(*cap) ? GN_ERR_INVALID_CAP : err;
+		err = await_progress(env);
+		if (err != GN_OK)
+			return err;
+	}
+}
+
+/* Closes id and waits until the server let go of it and the donation is back. */
+static void close_id(gn_env_t *env, uint32_t id)
+{
+	gn_parent_id_args_t const req = {id};
+	gn_rpc_void_t res;
+
+	while (gn_parent_close(env->parent, &req, &res, NULL, NULL) == GN_ERR_AGAIN)
+		if (await_progress(env) != GN_OK)
+			return;
+}
+
+/* The donation doubled (at least by `floor`), or false when the account cannot give more. */
+static bool raise_donation(gn_env_t *env, char *args, char const *key, uint64_t floor)
+{
+	gn_pd_quota_res_t q;
+	gn_rpc_void_t none = {0};
+	uint64_t have = 0;
+
+	if (gn_args_get_num(args, key, &have) != GN_OK)
+		have = 0;
+	uint64_t const want = have * 2 > have + floor ? have * 2 : have + floor;
+	if (gn_pd_session_quota(env->pd, &none, &q, NULL, NULL) != GN_OK)
+		return false;
+	uint64_t const avail = key[0] == 'r' ? q.ram_quota - q.ram_used : q.cap_quota - q.cap_used;
+	return want <= avail && gn_args_set_num(args, GN_SESSION_ARGS_MAX, key, want) == GN_OK;
+}
 
 gn_err_t gn_session(
 	gn_env_t *env, char const *service, char const *args, gn_cap_t *cap, uint32_t *id)
 {
-	gn_parent_session_args_t req = {.id = env->next_session_id++};
-	gn_parent_id_args_t cap_req = {req.id};
-	gn_rpc_void_t res;
+	gn_parent_session_args_t req = {0};
 
 	if (gn_strlcpy(req.service, service, sizeof(req.service)) != GN_OK ||
 		gn_strlcpy(req.args, args, sizeof(req.args)) != GN_OK)
 		return GN_ERR_INVALID_ARG;
-	gn_err_t err = gn_parent_session(env->parent, &req, &res, NULL, NULL);
-	if (err == GN_OK)
-		err = gn_parent_session_cap(env->parent, &cap_req, &res, NULL, cap);
-	if (err == GN_OK && !gn_cap_valid(*cap))
-		err = GN_ERR_INVALID_CAP;
-	if (err == GN_OK)
-		*id = req.id;
-	return err;
+	for (unsigned attempt = 0;; attempt++) {
+		gn_rpc_void_t res;
+		gn_parent_id_args_t const close = {req.id = env->next_session_id++};
+		gn_err_t err = gn_parent_session(env->parent, &req, &res, NULL, NULL);
+		bool const requested = err == GN_OK;
+		if (requested)
+			err = await_cap(env, req.id, cap);
+		if (err == GN_OK) {
+			*id = req.id;
+			return GN_OK;
+		}
+		if (requested)
+			close_id(env,
+				close.id); /* the parent keeps a refused request until closed */
+		bool const more = attempt < RETRIES &&
+				  ((err == GN_ERR_INSUFFICIENT_RAM &&
+					   raise_donation(env, req.args, "ram_quota", 4096)) ||
+					  (err == GN_ERR_INSUFFICIENT_CAPS &&
+						  raise_donation(env, req.args, "cap_quota", 1)));
+		if (!more)
+			return err;
+	}
 }
 
-gn_err_t gn_announce(gn_env_t *env, char const *service, gn_cap_t root)
+gn_err_t gn_session_upgrade(gn_env_t *env, uint32_t id, uint64_t ram, uint64_t caps)
 {
-	gn_parent_announce_args_t req = {{0}};
+	gn_parent_upgrade_args_t req = {.id = id};
 	gn_rpc_void_t res;
 
-	if (gn_strlcpy(req.service, service, sizeof(req.service)) != GN_OK || !req.service[0])
-		return GN_ERR_INVALID_ARG;
-	return gn_parent_announce(env->parent, &req, &res, &root, NULL);
+	gn_err_t err = gn_fmt(req.args, sizeof(req.args), NULL, "ram_quota=%llu, cap_quota=%llu",
+		(unsigned long long)ram, (unsigned long long)caps);
+	if (err == GN_OK)
+		err = gn_parent_upgrade(env->parent, &req, &res, NULL, NULL);
+	return err;
 }
 
 void gn_session_close(gn_env_t *env, uint32_t id, gn_cap_t cap)
 {
-	gn_parent_id_args_t req = {id};
-	gn_rpc_void_t res;
-
 	gn_cap_drop(cap);
-	gn_ignore(gn_parent_close(env->parent, &req, &res, NULL, NULL));
+	close_id(env, id);
 }
 
 void gn_exit(gn_env_t *env, int value)

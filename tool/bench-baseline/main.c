@@ -11,6 +11,8 @@
  *   8-byte argument), the request carrying K AF_UNIX socket descriptors via SCM_RIGHTS, which the
  *   receiver closes. Each sample is the mean of ITERS round trips; the figures are over BATCHES
  *   samples.
+ * - rpc_epoll_caps0: rpc_caps0 with the server shaped like the Gneiss entrypoint (epoll_wait, then
+ *   recvmsg and sendmsg with MSG_DONTWAIT), to tell the cost of that design from the rest.
  * - spawn_sandbox: clone into new user, pid, mount, ipc, uts and net namespaces, no_new_privs, a
  *   raw seccomp-bpf filter, execveat of a tiny static binary (opened O_PATH, as core does) that
  *   writes one byte into a pipe; timed from before clone until that byte arrives. Each sample is
@@ -34,6 +36,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -99,7 +102,8 @@ static void pin(int cpu)
 
 /* ---- round trips ------------------------------------------------------------------------------ */
 
-static ssize_t send_msg(int sock, void const *data, size_t len, int const *fds, unsigned num_fds)
+static ssize_t send_msg(
+	int sock, void const *data, size_t len, int const *fds, unsigned num_fds, int flags)
 {
 	union {
 		struct cmsghdr align;
@@ -117,11 +121,11 @@ static ssize_t send_msg(int sock, void const *data, size_t len, int const *fds, 
 		c->cmsg_type = SCM_RIGHTS;
 		memcpy(CMSG_DATA(c), fds, sizeof(int) * num_fds);
 	}
-	return sendmsg(sock, &msg, MSG_NOSIGNAL);
+	return sendmsg(sock, &msg, flags | MSG_NOSIGNAL);
 }
 
 /* Receives one message; closes every descriptor it carried. Returns the length, 0 at EOF. */
-static ssize_t recv_msg(int sock, void *buf, size_t len)
+static ssize_t recv_msg(int sock, void *buf, size_t len, int flags)
 {
 	union {
 		struct cmsghdr align;
@@ -134,7 +138,7 @@ static ssize_t recv_msg(int sock, void *buf, size_t len)
 		.msg_control = control.bytes,
 		.msg_controllen = sizeof(control.bytes),
 	};
-	ssize_t ret = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+	ssize_t ret = recvmsg(sock, &msg, flags | MSG_CMSG_CLOEXEC);
 
 	if (ret <= 0)
 		return ret;
@@ -157,11 +161,39 @@ static void serve(int sock)
 	static char buf[RECV_LEN];
 
 	for (;;) {
-		ssize_t n = recv_msg(sock, buf, sizeof(buf));
+		ssize_t n = recv_msg(sock, buf, sizeof(buf), 0);
 		if (n <= 0)
 			_exit(n == 0 ? 0 : 1);
-		if (send_msg(sock, buf, (size_t)n, NULL, 0) != n)
+		if (send_msg(sock, buf, (size_t)n, NULL, 0, 0) != n)
 			_exit(1);
+	}
+}
+
+/*
+ * The same server shaped like the Gneiss entrypoint: it waits in epoll_wait, then receives and
+ * replies without blocking (one more system call per round trip than serve()).
+ */
+static void serve_epoll(int sock)
+{
+	static char buf[RECV_LEN];
+	struct epoll_event ev = {.events = EPOLLIN, .data.fd = sock}, events[16];
+	int const ep = epoll_create1(EPOLL_CLOEXEC);
+
+	if (ep < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, sock, &ev) != 0)
+		_exit(1);
+	for (;;) {
+		int const ready = epoll_wait(ep, events, 16, -1);
+		if (ready < 0 && errno != EINTR)
+			_exit(1);
+		for (int i = 0; i < ready; i++) {
+			ssize_t n = recv_msg(events[i].data.fd, buf, sizeof(buf), MSG_DONTWAIT);
+			if (n < 0 && errno == EAGAIN)
+				continue;
+			if (n <= 0)
+				_exit(n == 0 ? 0 : 1);
+			if (send_msg(sock, buf, (size_t)n, NULL, 0, MSG_DONTWAIT) != n)
+				_exit(1);
+		}
 	}
 }
 
@@ -169,12 +201,14 @@ static void round_trip(int sock, int const *fds, unsigned k)
 {
 	static char req[MSG_LEN], reply[RECV_LEN];
 
-	if (send_msg(sock, req, sizeof(req), fds, k) != (ssize_t)sizeof(req) ||
-		recv_msg(sock, reply, sizeof(reply)) != (ssize_t)sizeof(req))
+	if (send_msg(sock, req, sizeof(req), fds, k, 0) != (ssize_t)sizeof(req) ||
+		recv_msg(sock, reply, sizeof(reply), 0) != (ssize_t)sizeof(req))
 		die("round trip");
 }
 
-static void bench_rpc(options_t const *o)
+/* Figures PREFIXk for k = 0..max_caps descriptors per request. */
+static void bench_rpc(
+	options_t const *o, void (*server)(int), char const *prefix, unsigned max_caps)
 {
 	int sv[2], caps[MAX_CAPS], peers[MAX_CAPS];
 	uint64_t *samples = calloc(o->batches, sizeof(uint64_t));
@@ -195,10 +229,10 @@ static void bench_rpc(options_t const *o)
 		die("fork");
 	if (pid == 0) {
 		close(sv[0]);
-		serve(sv[1]);
+		server(sv[1]);
 	}
 	close(sv[1]);
-	for (unsigned k = 0; k <= MAX_CAPS; k++) {
+	for (unsigned k = 0; k <= max_caps; k++) {
 		for (unsigned i = 0; i < o->iters; i++) /* warm-up */
 			round_trip(sv[0], caps, k);
 		for (unsigned b = 0; b < o->batches; b++) {
@@ -208,7 +242,7 @@ static void bench_rpc(options_t const *o)
 			samples[b] = (now_ns() - t0) / o->iters;
 		}
 		char name[32];
-		snprintf(name, sizeof(name), "rpc_caps%u", k);
+		snprintf(name, sizeof(name), "%s%u", prefix, k);
 		report(name, samples, o->batches, o->iters);
 	}
 	close(sv[0]);
@@ -412,8 +446,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench-baseline: --only rpc or --only spawn\n");
 		return 2;
 	}
-	if (!o.only || strcmp(o.only, "rpc") == 0)
-		bench_rpc(&o);
+	if (!o.only || strcmp(o.only, "rpc") == 0) {
+		bench_rpc(&o, serve, "rpc_caps", MAX_CAPS);
+		bench_rpc(&o, serve_epoll, "rpc_epoll_caps", 0);
+	}
 	if (!o.only || strcmp(o.only, "spawn") == 0) {
 		/* without the network namespace first: tearing one down is deferred work */
 		bench_spawn(&o, "spawn_sandbox_nonet", ns);

@@ -12,6 +12,8 @@
  * - objects and channels live in fixed tables, bounded per object (MAX_CHANNELS_PER_OBJECT), so no
  *   client can make a server grow without bound.
  * epoll data words carry (kind, slot, generation), so a stale event never reaches a reused slot.
+ * Signal contexts sit in a second epoll set, itself watched by the first: so a thread that must wait
+ * without serving RPC (a client waiting for a session) can still dispatch signals alone.
  */
 #include <gneiss/entrypoint.h>
 #include <gneiss/string.h>
@@ -34,7 +36,8 @@ enum {
 	ITEM_OBJECT = 1,
 	ITEM_CHANNEL = 2,
 	ITEM_SIGNAL = 3,
-	ITEM_FD = 4
+	ITEM_FD = 4,
+	ITEM_SIGNAL_SET = 5
 };
 enum {
 	S_IFMT = 0170000,
@@ -75,6 +78,7 @@ typedef struct {
 struct gn_ep {
 	bool used;
 	int epoll_fd;
+	int signal_epoll_fd; /* the signal contexts; itself in epoll_fd */
 	object_t objects[MAX_OBJECTS];
 	channel_t channels[MAX_CHANNELS];
 	signal_t signals[MAX_SIGNALS];
@@ -92,11 +96,16 @@ static uint64_t item(unsigned kind, unsigned slot, uint32_t gen)
 	return (uint64_t)kind << 56 | (uint64_t)slot << 32 | gen;
 }
 
-static gn_err_t watch(gn_ep_t *ep, int fd, uint64_t data)
+static gn_err_t watch_in(int epoll_fd, int fd, uint64_t data)
 {
 	struct lx_epoll_event ev = {LX_EPOLLIN, data};
 
-	return lx_err(lx_epoll_ctl(ep->epoll_fd, LX_EPOLL_CTL_ADD, fd, &ev));
+	return lx_err(lx_epoll_ctl(epoll_fd, LX_EPOLL_CTL_ADD, fd, &ev));
+}
+
+static gn_err_t watch(gn_ep_t *ep, int fd, uint64_t data)
+{
+	return watch_in(ep->epoll_fd, fd, data);
 }
 
 gn_err_t gn_ep_create(gn_ep_t **out)
@@ -106,11 +115,20 @@ gn_err_t gn_ep_create(gn_ep_t **out)
 		if (__atomic_exchange_n(&ep->used, true, __ATOMIC_ACQUIRE))
 			continue;
 		long fd = lx_epoll_create();
-		if (fd < 0) {
+		long sig_fd = fd < 0 ? fd : lx_epoll_create();
+		if (sig_fd >= 0 &&
+			watch_in((int)fd, (int)sig_fd, item(ITEM_SIGNAL_SET, 0, 0)) != GN_OK) {
+			lx_close((int)sig_fd);
+			sig_fd = -1;
+		}
+		if (fd < 0 || sig_fd < 0) {
+			if (fd >= 0)
+				lx_close((int)fd);
 			__atomic_store_n(&ep->used, false, __ATOMIC_RELEASE);
 			return GN_ERR_OUT_OF_CAPS;
 		}
 		ep->epoll_fd = (int)fd;
+		ep->signal_epoll_fd = (int)sig_fd;
 		for (unsigned j = 0; j < MAX_OBJECTS; j++)
 			ep->objects[j].local_fd = -1;
 		for (unsigned j = 0; j < MAX_CHANNELS; j++)
@@ -219,7 +237,9 @@ void gn_ep_destroy(gn_ep_t *ep)
 	for (unsigned i = 0; i < MAX_FDS; i++)
 		ep->fds[i] = (fd_watch_t){.fd = -1, .gen = ep->fds[i].gen + 1};
 	lx_close(ep->epoll_fd); /* the watched descriptors stay their owners' */
+	lx_close(ep->signal_epoll_fd);
 	ep->epoll_fd = -1;
+	ep->signal_epoll_fd = -1;
 	__atomic_store_n(&ep->used, false, __ATOMIC_RELEASE);
 }
 
@@ -233,7 +253,7 @@ gn_err_t gn_ep_sigh(gn_ep_t *ep, gn_cap_t sig, gn_signal_fn_t fn, void *ctx)
 		signal_t *s = &ep->signals[i];
 		if (s->cap != GN_CAP_INVALID)
 			continue;
-		gn_err_t err = watch(ep, fd, item(ITEM_SIGNAL, i, s->gen + 1));
+		gn_err_t err = watch_in(ep->signal_epoll_fd, fd, item(ITEM_SIGNAL, i, s->gen + 1));
 		if (err != GN_OK)
 			return err;
 		*s = (signal_t){gn_cap_copy(sig), s->gen + 1, fn, ctx};
@@ -248,7 +268,7 @@ void gn_ep_sigh_dissolve(gn_ep_t *ep, gn_cap_t sig)
 		signal_t *s = &ep->signals[i];
 		if (s->cap == GN_CAP_INVALID || s->cap != sig)
 			continue;
-		(void)lx_epoll_ctl(ep->epoll_fd, LX_EPOLL_CTL_DEL, lx_cap_fd(sig), NULL);
+		(void)lx_epoll_ctl(ep->signal_epoll_fd, LX_EPOLL_CTL_DEL, lx_cap_fd(sig), NULL);
 		gn_cap_drop(s->cap);
 		s->cap = GN_CAP_INVALID;
 		s->gen++;
@@ -441,6 +461,35 @@ void gn_ep_reply(gn_rpc_token_t token, gn_err_t status, void const *res, size_t 
 	send_reply(ep, token.channel, reply);
 }
 
+static void handle_signal(gn_ep_t *ep, struct lx_epoll_event const *ev)
+{
+	unsigned const slot = (unsigned)(ev->data >> 32) & 0xffffff;
+	uint32_t const gen = (uint32_t)ev->data;
+
+	if ((unsigned)(ev->data >> 56) != ITEM_SIGNAL || slot >= MAX_SIGNALS ||
+		ep->signals[slot].gen != gen || ep->signals[slot].cap == GN_CAP_INVALID)
+		return;
+	signal_t *s = &ep->signals[slot];
+	uint64_t count = 0;
+	if (lx_read(lx_cap_fd(s->cap), &count, sizeof(count)) == sizeof(count) && count)
+		s->fn(s->ctx, count);
+}
+
+gn_err_t gn_ep_dispatch_signals(gn_ep_t *ep, int timeout_ms)
+{
+	struct lx_epoll_event evs[MAX_EVENTS];
+	long n;
+
+	do
+		n = lx_epoll_wait(ep->signal_epoll_fd, evs, MAX_EVENTS, timeout_ms);
+	while (n == -LX_EINTR);
+	if (n <= 0)
+		return n == 0 ? GN_ERR_TIMEOUT : lx_err(n);
+	for (long i = 0; i < n; i++)
+		handle_signal(ep, &evs[i]);
+	return GN_OK;
+}
+
 static void handle(gn_ep_t *ep, struct lx_epoll_event const *ev)
 {
 	unsigned const kind = (unsigned)(ev->data >> 56);
@@ -458,14 +507,10 @@ static void handle(gn_ep_t *ep, struct lx_epoll_event const *ev)
 			return;
 		}
 		serve_request(ep, slot);
-	} else if (kind == ITEM_SIGNAL && slot < MAX_SIGNALS && ep->signals[slot].gen == gen &&
-		   ep->signals[slot].cap != GN_CAP_INVALID) {
-		signal_t *s = &ep->signals[slot];
-		uint64_t count = 0;
-		if (lx_read(lx_cap_fd(s->cap), &count, sizeof(count)) == sizeof(count) && count)
-			s->fn(s->ctx, count);
-	} else if (kind == ITEM_FD && slot < MAX_FDS && ep->fds[slot].gen == gen &&
-		   ep->fds[slot].fd >= 0)
+	} else if (kind == ITEM_SIGNAL_SET)
+		gn_ignore(gn_ep_dispatch_signals(ep, 0));
+	else if (kind == ITEM_FD && slot < MAX_FDS && ep->fds[slot].gen == gen &&
+		 ep->fds[slot].fd >= 0)
 		ep->fds[slot].fn(ep->fds[slot].ctx, ep->fds[slot].fd, ev->events);
 }
 
@@ -488,4 +533,36 @@ void gn_ep_run(gn_ep_t *ep)
 {
 	for (;;)
 		(void)gn_ep_dispatch(ep, -1);
+}
+
+struct lx_pollfd {
+	int fd;
+	short events, revents;
+};
+
+gn_err_t gn_ep_wait_signal(gn_ep_t *ep, gn_cap_t sig, int timeout_ms)
+{
+	int const fd = lx_cap_fd(sig);
+	struct lx_pollfd fds[2] = {
+		{fd, LX_EPOLLIN, 0}, {ep ? ep->signal_epoll_fd : -1, LX_EPOLLIN, 0}};
+	struct lx_timespec const ts = {timeout_ms / 1000, (long)(timeout_ms % 1000) * 1000000};
+
+	if (fd < 0 || gn_cap_kind(sig) != GN_CAP_KIND_SIGNAL)
+		return GN_ERR_INVALID_CAP;
+	for (;;) {
+		long n = lx_syscall5(
+			__NR_ppoll, fds, ep ? 2 : 1, timeout_ms < 0 ? NULL : &ts, NULL, 0);
+		if (n == -LX_EINTR)
+			continue;
+		if (n <= 0)
+			return n == 0 ? GN_ERR_TIMEOUT : lx_err(n);
+		if (fds[1].revents)
+			gn_ignore(gn_ep_dispatch_signals(ep, 0));
+		uint64_t count = 0;
+		if (fds[0].revents && lx_read(fd, &count, sizeof(count)) == sizeof(count))
+			return GN_OK;
+		if (!fds[0].revents)
+			continue;      /* only the entrypoint's signals: keep waiting */
+		return GN_ERR_TIMEOUT; /* another waiter took the count */
+	}
 }

@@ -5,7 +5,7 @@
  */
 #include <gneiss/env.h>
 #include <gneiss/log.h>
-#include <gneiss/root.h>
+#include <gneiss/service.h>
 
 #include "bench.h"
 
@@ -20,9 +20,7 @@ typedef struct {
 
 static gn_env_t *env;
 static session_t sessions[MAX_SESSIONS];
-static int root_object;
 
-GN_RPC_SERVER(gn_root, GN_ROOT_RPCS)
 GN_RPC_SERVER(bench_session, BENCH_SESSION_RPCS)
 
 static gn_err_t answer(
@@ -36,12 +34,10 @@ static gn_err_t answer(
 
 static bench_session_ops_t const session_ops = {answer, answer, answer, answer, answer};
 
-static gn_err_t root_session(
-	void *obj, gn_rpc_request_t *req, gn_root_session_args_t const *args, gn_rpc_void_t *res)
+static gn_err_t create_session(void *ctx, char const *args, gn_cap_t *cap)
 {
-	(void)obj;
+	(void)ctx;
 	(void)args;
-	(void)res;
 	for (unsigned i = 0; i < MAX_SESSIONS; i++) {
 		session_t *s = &sessions[i];
 		if (s->used)
@@ -51,21 +47,17 @@ static gn_err_t root_session(
 		if (err != GN_OK)
 			return err;
 		s->used = true;
-		req->caps_out[0] = gn_cap_copy(s->cap);
-		req->num_caps_out = 1;
+		*cap = gn_cap_copy(s->cap);
 		return GN_OK;
 	}
-	return GN_ERR_LIMIT;
+	return GN_ERR_DENIED;
 }
 
-static gn_err_t root_close(
-	void *obj, gn_rpc_request_t *req, gn_rpc_void_t const *args, gn_rpc_void_t *res)
+static void close_session(void *ctx, gn_cap_t cap)
 {
-	void *session = gn_ep_lookup(env->ep, req->caps_in[0]);
+	void *session = gn_ep_lookup(env->ep, cap);
 
-	(void)obj;
-	(void)args;
-	(void)res;
+	(void)ctx;
 	for (unsigned i = 0; i < MAX_SESSIONS; i++) {
 		session_t *s = &sessions[i];
 		if (!s->used || session != s)
@@ -73,23 +65,17 @@ static gn_err_t root_close(
 		gn_ep_dissolve(env->ep, s->cap);
 		gn_cap_drop(s->cap);
 		s->used = false;
-		return GN_OK;
 	}
-	return GN_ERR_INVALID_CAP;
 }
 
-static gn_root_ops_t const root_ops = {root_session, root_close};
+static gn_service_ops_t const service_ops = {create_session, NULL, close_session};
 
 void gn_component_construct(gn_env_t *e)
 {
-	gn_cap_t root;
-
 	env = e;
-	if (gn_ep_manage(env->ep, &root_object, &gn_root_iface, &root_ops, &root) != GN_OK ||
-		gn_announce(env, "Bench", root) != GN_OK) {
+	if (gn_service_announce(env, "Bench", &service_ops, NULL) != GN_OK) {
 		gn_error("could not announce the Bench service");
 		gn_exit(env, 1);
 	}
-	gn_cap_drop(root);
 	gn_log("announced Bench");
 }

@@ -1,12 +1,12 @@
 /*
- * The rpc scenario's server: announces "Test", hands out sessions (interface in test_rpc.h), and
+ * The rpc scenario's server: provides "Test", hands out sessions (interface in test_rpc.h), and
  * makes, recognises and revokes counter objects.
  */
 #include <gneiss/dataspace.h>
 #include <gneiss/env.h>
 #include <gneiss/label.h>
 #include <gneiss/log.h>
-#include <gneiss/root.h>
+#include <gneiss/service.h>
 #include <gneiss/signal.h>
 #include <gneiss/string.h>
 
@@ -33,7 +33,6 @@ static gn_env_t *env;
 static session_t sessions[MAX_SESSIONS];
 static counter_t counters[MAX_COUNTERS];
 
-GN_RPC_SERVER(gn_root, GN_ROOT_RPCS)
 GN_RPC_SERVER(test_rpc_session, TEST_RPC_SESSION_RPCS)
 GN_RPC_SERVER(test_rpc_counter, TEST_RPC_COUNTER_RPCS)
 
@@ -191,42 +190,32 @@ static gn_err_t fill(
 static test_rpc_session_ops_t const session_ops = {add, echo_big, echo_cap, create_counter,
 	destroy_counter, counter_value, kinds, notify, fill};
 
-static gn_err_t root_session(
-	void *obj, gn_rpc_request_t *req, gn_root_session_args_t const *args, gn_rpc_void_t *res)
+static gn_err_t create_session(void *ctx, char const *args, gn_cap_t *cap)
 {
-	char args_copy[GN_SESSION_ARGS_MAX];
-
-	(void)obj;
-	(void)res;
-	if (gn_strlcpy(args_copy, args->args, sizeof(args_copy)) != GN_OK)
-		return GN_ERR_INVALID_ARG;
+	(void)ctx;
 	for (unsigned i = 0; i < MAX_SESSIONS; i++) {
 		session_t *s = &sessions[i];
 		if (s->used)
 			continue;
-		if (gn_args_get_label(args_copy, s->label, sizeof(s->label)) != GN_OK)
-			return GN_ERR_INVALID_ARG;
+		if (gn_args_get_label(args, s->label, sizeof(s->label)) != GN_OK)
+			return GN_ERR_DENIED;
 		gn_err_t err =
 			gn_ep_manage(env->ep, s, &test_rpc_session_iface, &session_ops, &s->cap);
 		if (err != GN_OK)
 			return err;
 		s->used = true;
 		gn_log("session for \"%s\"", s->label);
-		req->caps_out[0] = gn_cap_copy(s->cap);
-		req->num_caps_out = 1;
+		*cap = gn_cap_copy(s->cap);
 		return GN_OK;
 	}
-	return GN_ERR_LIMIT;
+	return GN_ERR_DENIED;
 }
 
-static gn_err_t root_close(
-	void *obj, gn_rpc_request_t *req, gn_rpc_void_t const *args, gn_rpc_void_t *res)
+static void close_session(void *ctx, gn_cap_t cap)
 {
-	void *session = gn_ep_lookup(env->ep, req->caps_in[0]);
+	void *session = gn_ep_lookup(env->ep, cap);
 
-	(void)obj;
-	(void)args;
-	(void)res;
+	(void)ctx;
 	for (unsigned i = 0; i < MAX_SESSIONS; i++) {
 		session_t *s = &sessions[i];
 		if (!s->used || session != s)
@@ -235,24 +224,17 @@ static gn_err_t root_close(
 		gn_ep_dissolve(env->ep, s->cap);
 		gn_cap_drop(s->cap);
 		s->used = false;
-		return GN_OK;
 	}
-	return GN_ERR_INVALID_CAP;
 }
 
-static gn_root_ops_t const root_ops = {root_session, root_close};
-static int root_object;
+static gn_service_ops_t const service_ops = {create_session, NULL, close_session};
 
 void gn_component_construct(gn_env_t *e)
 {
-	gn_cap_t root;
-
 	env = e;
-	if (gn_ep_manage(env->ep, &root_object, &gn_root_iface, &root_ops, &root) != GN_OK ||
-		gn_announce(env, "Test", root) != GN_OK) {
+	if (gn_service_announce(env, "Test", &service_ops, NULL) != GN_OK) {
 		gn_error("could not announce the Test service");
 		gn_exit(env, 1);
 	}
-	gn_cap_drop(root);
 	gn_log("announced Test");
 }

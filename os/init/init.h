@@ -1,0 +1,60 @@
+/*
+ * init's shared state: its children and the sessions it brokers between them and its own parent.
+ */
+#ifndef GNEISS_INIT_H
+#define GNEISS_INIT_H
+
+#include <gneiss/env.h>
+#include <gneiss/parent.h>
+#include <gneiss/xml.h>
+
+enum {
+	MAX_CHILDREN = 64,
+	MAX_SESSIONS = 256, /* brokered sessions of all children together */
+	MAX_PENDING_PER_CHILD = 16,
+	MAX_PROVIDED = 8,
+	NAME_MAX = 64
+};
+
+typedef struct child {
+	bool used;
+	char name[NAME_MAX];
+	gn_xml_node_t start;
+	gn_cap_t parent_obj;
+	uint32_t env_ids[3]; /* PD, CPU, LOG at init's parent */
+	gn_cap_t env_caps[3];
+	gn_cap_t ended;       /* signal context core submits when the program ends */
+	gn_cap_t session_sig; /* the child's: answers to its requests */
+	char provided[MAX_PROVIDED][GN_SERVICE_NAME_MAX]; /* announced services */
+	gn_cap_t requests_sig;               /* the child's: its session_requests changed */
+	gn_cap_t requests_ds;                /* init's: the session_requests ROM */
+	gn_session_requests_hdr_t *requests; /* attached */
+	size_t requests_size;
+} child_t;
+
+typedef enum {
+	ROUTE_DENIED,
+	ROUTE_PARENT,
+	ROUTE_CHILD
+} route_t;
+
+extern gn_env_t *init_env;
+extern gn_xml_node_t init_config;
+extern child_t init_children[MAX_CHILDREN];
+
+child_t *child_by_name(char const *name, size_t len);
+bool child_provides(child_t *c, char const *service);
+
+/* Routing: where child c's request for service with its own label goes (route.c). */
+route_t route_resolve(child_t *c, char const *service, char const *label, child_t **server);
+
+/* The parent interface init serves its children (session.c). */
+gn_err_t sessions_init(void);
+gn_cap_t sessions_parent_object(child_t *c); /* made when the child is started */
+gn_err_t sessions_serve_child(child_t *c);
+void sessions_child_gone(child_t *c); /* before its PD closes */
+
+/* Called by session.c when a child exits (value) or must go (crash handled in main.c). */
+void child_exited(child_t *c, int value);
+
+#endif
