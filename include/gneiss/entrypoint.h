@@ -72,7 +72,8 @@ gn_err_t gn_ep_dispatch_signals(gn_ep_t *ep, int timeout_ms);
 /*
  * Waits up to timeout_ms (-1: forever) until the signal context sig (not managed by any
  * entrypoint) is submitted, consuming its count. With ep, dispatches ep's signals meanwhile (ep must
- * be the calling thread's). Returns GN_OK when sig came, GN_ERR_TIMEOUT otherwise.
+ * be the calling thread's), but none once sig is there. Returns GN_OK when sig came,
+ * GN_ERR_TIMEOUT otherwise.
  */
 gn_err_t gn_ep_wait_signal(gn_ep_t *ep, gn_cap_t sig, int timeout_ms);
 

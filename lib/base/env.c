@@ -102,6 +102,10 @@ gn_err_t gn_session(
 	if (gn_strlcpy(req.service, service, sizeof(req.service)) != GN_OK ||
 		gn_strlcpy(req.args, args, sizeof(req.args)) != GN_OK)
 		return GN_ERR_INVALID_ARG;
+	/* made before the first request, so a component's quota use does not depend on timing */
+	gn_err_t const sig_err = session_signal(env);
+	if (sig_err != GN_OK)
+		return sig_err;
 	for (unsigned attempt = 0;; attempt++) {
 		gn_rpc_void_t res;
 		gn_parent_id_args_t const close = {req.id = env->next_session_id++};

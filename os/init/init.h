@@ -45,8 +45,12 @@ extern child_t init_children[MAX_CHILDREN];
 child_t *child_by_name(char const *name, size_t len);
 bool child_provides(child_t *c, char const *service);
 
-/* Routing: where child c's request for service with its own label goes (route.c). */
-route_t route_resolve(child_t *c, char const *service, char const *label, child_t **server);
+/*
+ * Routing: where child c's request for service with its own label goes, and the label to present
+ * there (route.c). Logs why a request is denied.
+ */
+route_t route_resolve(child_t *c, char const *service, char const *label, child_t **server,
+	char *routed_label, size_t size);
 
 /* The parent interface init serves its children (session.c). */
 gn_err_t sessions_init(void);

@@ -13,6 +13,7 @@
 #include <gneiss/cpu_session.h>
 #include <gneiss/dataspace.h>
 #include <gneiss/fmt.h>
+#include <gneiss/init_config.h>
 #include <gneiss/log.h>
 #include <gneiss/pd_session.h>
 #include <gneiss/rom_session.h>
@@ -96,6 +97,27 @@ static gn_err_t open_env(child_t *c, uint64_t ram, uint64_t caps)
 	return GN_OK;
 }
 
+/*
+ * A child's quota, as Genode's init takes it: the start node's ram/caps attribute, else its
+ * <resource name="RAM|CAP" quantum=..>, else the config's <default ram= caps=>.
+ */
+static gn_err_t child_quota(
+	gn_xml_node_t const *start, char const *attr, char const *resource, uint64_t *value)
+{
+	gn_xml_node_t node;
+
+	if (gn_xml_has_attr(start, attr))
+		return gn_xml_attr_u64(start, attr, 0, value);
+	for (bool more = gn_xml_first_sub_type(start, "resource", &node); more;
+		more = gn_xml_next_type(&node, "resource", &node))
+		if (gn_xml_attr_eq(&node, "name", resource))
+			return gn_xml_attr_u64(&node, "quantum", 0, value);
+	*value = 0;
+	if (gn_xml_first_sub_type(&init_config, "default", &node))
+		return gn_xml_attr_u64(&node, attr, 0, value);
+	return GN_OK;
+}
+
 static void start_child(gn_xml_node_t const *start)
 {
 	child_t *c = NULL;
@@ -113,8 +135,8 @@ static void start_child(gn_xml_node_t const *start)
 	}
 	*c = (child_t){.start = *start};
 	if (gn_xml_attr_str(start, "name", c->name, sizeof(c->name)) != GN_OK || !c->name[0] ||
-		gn_xml_attr_u64(start, "ram", 0, &ram) != GN_OK ||
-		gn_xml_attr_u64(start, "caps", 0, &caps) != GN_OK) {
+		child_quota(start, "ram", "RAM", &ram) != GN_OK ||
+		child_quota(start, "caps", "CAP", &caps) != GN_OK) {
 		gn_error("config:%u: invalid <start> node", start->line);
 		return;
 	}
@@ -148,6 +170,27 @@ static void start_child(gn_xml_node_t const *start)
 	}
 }
 
+static void report_problem(void *ctx, unsigned line, unsigned column, char const *msg)
+{
+	(void)ctx;
+	gn_error("config:%u:%u: %s", line, column, msg);
+}
+
+/* The checks of `gneiss check`, against what init can give its children. */
+static bool config_valid(void)
+{
+	gn_init_config_opts_t opts;
+	gn_pd_quota_res_t q;
+	gn_rpc_void_t none = {0};
+
+	gn_init_config_opts_default(&opts);
+	if (gn_pd_session_quota(init_env->pd, &none, &q, NULL, NULL) == GN_OK) {
+		opts.avail_ram = q.ram_quota - q.ram_used;
+		opts.avail_caps = q.cap_quota - q.cap_used;
+	}
+	return gn_init_config_check_node(&init_config, &opts, report_problem, NULL) == 0;
+}
+
 void gn_component_construct(gn_env_t *e)
 {
 	gn_cap_t rom, ds;
@@ -174,6 +217,10 @@ void gn_component_construct(gn_env_t *e)
 	}
 	if (gn_xml_parse(addr, info.size, &init_config, &xml_err) != GN_OK) {
 		gn_error("config:%u:%u: %s", xml_err.line, xml_err.column, xml_err.what);
+		gn_exit(init_env, 1);
+	}
+	if (!config_valid()) {
+		gn_error("config rejected, no child started");
 		gn_exit(init_env, 1);
 	}
 	for (bool more = gn_xml_first_sub_type(&init_config, "start", &start); more;

@@ -1,107 +1,46 @@
 /*
- * Routing of a child's session request, as Genode's init does it: the child's <route>, then the
- * config's <default-route>; the first <service name="..."> or <any-service> node whose name and
- * label selectors match decides, and its targets are tried in order: <parent/> (when the service
- * is in <parent-provides>), <child name="..."/>, <any-child/> (a child that provides it).
- * Selectors match the label as the child chose it.
+ * Routing of a child's session request: Genode's rules, implemented in lib/base/route.c, asked
+ * about init's live children.
  */
-#include <gneiss/label.h>
+#include <gneiss/log.h>
+#include <gneiss/route.h>
 #include <gneiss/string.h>
 
 #include "init.h"
 
-/* The child declares the service in <provides> or has announced it. */
-static bool offers(child_t *c, char const *service)
+static char const *live_child(void *ctx, size_t index)
 {
-	gn_xml_node_t provides, svc;
-
-	if (child_provides(c, service))
-		return true;
-	if (!gn_xml_first_sub_type(&c->start, "provides", &provides))
-		return false;
-	for (bool more = gn_xml_first_sub_type(&provides, "service", &svc); more;
-		more = gn_xml_next_type(&svc, "service", &svc))
-		if (gn_xml_attr_eq(&svc, "name", service))
-			return true;
-	return false;
+	(void)ctx;
+	for (unsigned i = 0; i < MAX_CHILDREN; i++)
+		if (init_children[i].used && index-- == 0)
+			return init_children[i].name;
+	return NULL;
 }
 
-static bool parent_provides(char const *service)
+static gn_route_world_t const world = {NULL, live_child, NULL, NULL, NULL};
+
+route_t route_resolve(child_t *c, char const *service, char const *label, child_t **server,
+	char *routed_label, size_t size)
 {
-	gn_xml_node_t list, svc;
+	gn_route_request_t const req = {c->name, service, label, false};
+	static gn_route_t r; /* big: keep it off the entrypoint's stack */
 
-	if (!gn_xml_first_sub_type(&init_config, "parent-provides", &list))
-		return true; /* without the declaration, trust the parent to answer */
-	for (bool more = gn_xml_first_sub_type(&list, "service", &svc); more;
-		more = gn_xml_next_type(&svc, "service", &svc))
-		if (gn_xml_attr_eq(&svc, "name", service))
-			return true;
-	return false;
-}
-
-static gn_label_attr_t attr_of(gn_xml_node_t const *node, char const *name)
-{
-	gn_xml_attr_t a;
-
-	if (!gn_xml_attr(node, name, &a))
-		return (gn_label_attr_t){NULL, 0};
-	return (gn_label_attr_t){a.value, a.value_len};
-}
-
-/* A <service>/<any-service> node applies to the service and the child-relative label. */
-static bool route_node_matches(gn_xml_node_t const *node, char const *service, char const *label)
-{
-	if (gn_xml_has_type(node, "service") && !gn_xml_attr_eq(node, "name", service))
-		return false;
-	if (!gn_xml_has_type(node, "service") && !gn_xml_has_type(node, "any-service"))
-		return false;
-	gn_policy_candidate_t const cand = {attr_of(node, "label"), attr_of(node, "label_prefix"),
-		attr_of(node, "label_suffix"), attr_of(node, "label_last"), false};
-	if (!cand.label.str && !cand.label_prefix.str && !cand.label_suffix.str &&
-		!cand.label_last.str)
-		return true;
-	return gn_policy_matches(&cand, label);
-}
-
-static route_t route_targets(gn_xml_node_t const *node, char const *service, child_t **server)
-{
-	gn_xml_node_t target;
-
-	for (bool more = gn_xml_first_sub(node, &target); more;
-		more = gn_xml_next(&target, &target)) {
-		gn_xml_attr_t name;
-
-		if (gn_xml_has_type(&target, "parent") && parent_provides(service))
-			return ROUTE_PARENT;
-		if (gn_xml_has_type(&target, "child") && gn_xml_attr(&target, "name", &name)) {
-			*server = child_by_name(name.value, name.value_len);
-			if (*server)
-				return ROUTE_CHILD;
-		}
-		if (gn_xml_has_type(&target, "any-child")) {
-			for (unsigned i = 0; i < MAX_CHILDREN; i++)
-				if (init_children[i].used && offers(&init_children[i], service)) {
-					*server = &init_children[i];
-					return ROUTE_CHILD;
-				}
-		}
+	gn_err_t err = gn_route_resolve(&init_config, &c->start, &req, &world, &r);
+	if (r.warning[0])
+		gn_error("%s: %s", c->name, r.warning);
+	if (err != GN_OK) {
+		gn_error("%s: %s", c->name, r.reason);
+		return ROUTE_DENIED;
 	}
-	return ROUTE_DENIED;
-}
-
-route_t route_resolve(child_t *c, char const *service, char const *label, child_t **server)
-{
-	gn_xml_node_t routes[2], node;
-	unsigned n = 0;
-
-	if (gn_xml_first_sub_type(&c->start, "route", &routes[n]))
-		n++;
-	if (gn_xml_first_sub_type(&init_config, "default-route", &routes[n]))
-		n++;
-	for (unsigned i = 0; i < n; i++)
-		for (bool more = gn_xml_first_sub(&routes[i], &node); more;
-			more = gn_xml_next(&node, &node))
-			if (route_node_matches(&node, service, label))
-				return route_targets(&node, service, server);
+	if (gn_strlcpy(routed_label, r.label, size) != GN_OK)
+		return ROUTE_DENIED;
+	if (r.kind == GN_ROUTE_PARENT)
+		return ROUTE_PARENT;
+	if (r.kind == GN_ROUTE_CHILD) {
+		*server = child_by_name(r.server, gn_strlen(r.server));
+		return *server ? ROUTE_CHILD : ROUTE_DENIED;
+	}
+	gn_error("%s: %s routes to init's own %s, which init does not serve yet", c->name, service,
+		gn_route_kind_name(r.kind));
 	return ROUTE_DENIED;
 }

@@ -118,6 +118,15 @@ static void update_requests(child_t *server)
 		session_t const *s = &sessions[i];
 		if (s->server != server)
 			continue;
+		/* an upgrade not yet acknowledged stays listed, before a <close> that follows it */
+		if ((s->state == AVAILABLE || s->state == CLOSING_SERVER) &&
+			(s->upgrade_ram || s->upgrade_caps)) {
+			gn_xml_gen_node_open(&g, "upgrade");
+			gn_xml_gen_attr_u64(&g, "id", s->server_id);
+			gn_xml_gen_attr_u64(&g, "ram_quota", s->upgrade_ram);
+			gn_xml_gen_attr_u64(&g, "cap_quota", s->upgrade_caps);
+			gn_xml_gen_node_close(&g);
+		}
 		if (s->state == AT_SERVER) {
 			gn_xml_gen_node_open(&g, "create");
 			gn_xml_gen_attr_u64(&g, "id", s->server_id);
@@ -129,12 +138,6 @@ static void update_requests(child_t *server)
 		} else if (s->state == CLOSING_SERVER) {
 			gn_xml_gen_node_open(&g, "close");
 			gn_xml_gen_attr_u64(&g, "id", s->server_id);
-			gn_xml_gen_node_close(&g);
-		} else if (s->state == AVAILABLE && (s->upgrade_ram || s->upgrade_caps)) {
-			gn_xml_gen_node_open(&g, "upgrade");
-			gn_xml_gen_attr_u64(&g, "id", s->server_id);
-			gn_xml_gen_attr_u64(&g, "ram_quota", s->upgrade_ram);
-			gn_xml_gen_attr_u64(&g, "cap_quota", s->upgrade_caps);
 			gn_xml_gen_node_close(&g);
 		}
 	}
@@ -314,7 +317,7 @@ static gn_err_t session(
 	void *obj, gn_rpc_request_t *req, gn_parent_session_args_t const *args, gn_rpc_void_t *res)
 {
 	child_t *c = obj;
-	char label[GN_LABEL_MAX], prefixed[GN_LABEL_MAX];
+	char label[GN_LABEL_MAX], routed[GN_LABEL_MAX];
 	session_t *s = NULL;
 	child_t *server = NULL;
 
@@ -331,21 +334,18 @@ static gn_err_t session(
 	if (gn_strlcpy(n.service, args->service, sizeof(n.service)) != GN_OK || !n.service[0] ||
 		gn_strlcpy(n.args, args->args, sizeof(n.args)) != GN_OK ||
 		gn_args_check(n.args) != GN_OK ||
-		gn_args_get_label(n.args, label, sizeof(label)) != GN_OK ||
-		gn_label_prefix(prefixed, sizeof(prefixed), c->name, label) != GN_OK ||
-		gn_args_set_string(n.args, sizeof(n.args), "label", prefixed) != GN_OK)
+		gn_args_get_label(n.args, label, sizeof(label)) != GN_OK)
 		return GN_ERR_INVALID_ARG;
 	if (gn_args_get_num(n.args, "ram_quota", &n.ram) != GN_OK)
 		n.ram = 0;
 	if (gn_args_get_num(n.args, "cap_quota", &n.caps) != GN_OK)
 		n.caps = 0;
 
-	route_t const route = route_resolve(c, n.service, label, &server);
-	if (route == ROUTE_DENIED) {
-		gn_error(
-			"%s: no route to service \"%s\" (label \"%s\")", c->name, n.service, label);
+	route_t const route = route_resolve(c, n.service, label, &server, routed, sizeof(routed));
+	if (route == ROUTE_DENIED)
 		return GN_ERR_UNROUTABLE;
-	}
+	if (gn_args_set_string(n.args, sizeof(n.args), "label", routed) != GN_OK)
+		return GN_ERR_INVALID_ARG;
 	gn_err_t err = move_quota(pd_of(c), init_env->pd, n.ram, n.caps);
 	if (err != GN_OK)
 		return err == GN_ERR_OUT_OF_CAPS ? GN_ERR_INSUFFICIENT_CAPS

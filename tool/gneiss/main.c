@@ -12,12 +12,15 @@
 
 #include "run.h"
 
+int gn_check_main(int argc, char **argv); /* check.c */
+
 static struct {
 	char const *name;
 	int (*main)(int argc, char **argv);
 	char const *summary;
 } const commands[] = {
 	{"run", gn_run_main, "boot a scenario and judge its log"},
+	{"check", gn_check_main, "validate init configs (gneiss check --help)"},
 };
 
 static int usage(FILE *to, int status)

@@ -556,13 +556,13 @@ gn_err_t gn_ep_wait_signal(gn_ep_t *ep, gn_cap_t sig, int timeout_ms)
 			continue;
 		if (n <= 0)
 			return n == 0 ? GN_ERR_TIMEOUT : lx_err(n);
-		if (fds[1].revents)
-			gn_ignore(gn_ep_dispatch_signals(ep, 0));
+		/* the awaited signal first: what it answers may decide how the others are handled */
 		uint64_t count = 0;
-		if (fds[0].revents && lx_read(fd, &count, sizeof(count)) == sizeof(count))
-			return GN_OK;
-		if (!fds[0].revents)
-			continue;      /* only the entrypoint's signals: keep waiting */
-		return GN_ERR_TIMEOUT; /* another waiter took the count */
+		if (fds[0].revents)
+			return lx_read(fd, &count, sizeof(count)) == sizeof(count)
+				       ? GN_OK
+				       : GN_ERR_TIMEOUT; /* another waiter took the count */
+		if (ep)
+			gn_ignore(gn_ep_dispatch_signals(ep, 0));
 	}
 }

@@ -133,7 +133,7 @@ void gn_component_construct(gn_env_t *env)
 	gn_session_close(env, id, session);
 	gn_pd_quota_res_t const after = quota();
 	TEST_CHECK(after.ram_quota == before.ram_quota && after.cap_quota == before.cap_quota);
-	/* used as while open: the library's session signal (made on first wait) stays */
+	/* used as while open: the library's session signal (made with the first request) stays */
 	TEST_CHECK(after.ram_used == open.ram_used && after.cap_used == open.cap_used);
 	gn_log("session: closed, the donation came back exactly");
 	gn_exit(env, 0);
