@@ -188,10 +188,9 @@ static gn_err_t free_signal(
 
 	(void)args;
 	(void)res;
-	/* eventfds share an inode: find the holding by the capability-table entry itself */
 	for (unsigned i = 0; i < CORE_MAX_DATASPACES && !h; i++)
 		if (holdings[i].owner == obj && holdings[i].is_signal &&
-			holdings[i].ds == req->caps_in[0])
+			gn_cap_same(holdings[i].ds, req->caps_in[0]))
 			h = &holdings[i];
 	if (!h)
 		return GN_ERR_INVALID_CAP;

@@ -1,12 +1,14 @@
 /*
  * The capability table of a linux component.
  *
- * Invariants: an entry with refs > 0 owns exactly one descriptor, and every kernel object appears
- * at most once, so a capability that comes back to its holder is recognised. Sockets and memfds are
- * told apart by inode; eventfds (signal contexts) all share one anonymous inode, so for them the
- * kernel compares the open files themselves (kcmp KCMP_FILE on our own process). The kind comes from
- * the kernel (fstat), never from a sender's claim. All operations hold the table's mutex; none
- * blocks otherwise.
+ * Invariants: an entry with refs > 0 owns exactly one descriptor. The kind and identity of an
+ * entry come from the kernel (fstat), never from a sender's claim, and are asked for only when
+ * first needed, so passing a capability on or dropping it costs no extra system call. One kernel
+ * object may have several entries (received twice); gn_cap_same and the entrypoint's lookup compare
+ * identities, so a capability that comes back to its holder is still recognised: sockets and memfds
+ * by inode, eventfds (signal contexts, which all share one anonymous inode) by their open file
+ * (kcmp KCMP_FILE on our own process). All operations hold the table's mutex; none blocks
+ * otherwise.
  */
 #include <gneiss/lock.h>
 #include <gneiss/string.h>
@@ -27,11 +29,13 @@ typedef struct {
 	uint32_t refs;
 	uint32_t gen;
 	int fd;
+	bool resolved; /* kind and ino are known */
 	uint8_t kind;
 	uint64_t ino;
 } entry_t;
 
 static entry_t table[TABLE_SIZE];
+static gn_cap_t next_free = 1; /* where the search for a free entry starts */
 static gn_mutex_t table_lock = GN_MUTEX_INIT;
 
 static entry_t *entry(gn_cap_t cap)
@@ -50,56 +54,42 @@ static gn_cap_kind_t kind_of(struct lx_stat const *st)
 	}
 }
 
-static gn_cap_t find_ident(uint64_t ino)
+/*
+ * Learns the kind and identity of e's descriptor from the kernel, once, when first asked: a
+ * capability that is only passed on or dropped costs no fstat.
+ */
+static bool resolve(entry_t *e)
 {
-	for (gn_cap_t i = 1; i < TABLE_SIZE; i++)
-		if (table[i].refs && table[i].ino == ino)
-			return i;
-	return GN_CAP_INVALID;
-}
+	struct lx_stat st;
 
-static gn_cap_t find_signal(int fd)
-{
-	long const pid = lx_syscall0(__NR_getpid);
-
-	for (gn_cap_t i = 1; i < TABLE_SIZE; i++)
-		if (table[i].refs && table[i].kind == GN_CAP_KIND_SIGNAL &&
-			lx_syscall5(__NR_kcmp, pid, pid, KCMP_FILE, table[i].fd, fd) == 0)
-			return i;
-	return GN_CAP_INVALID;
+	if (e->resolved)
+		return true;
+	if (lx_fstat(e->fd, &st) < 0)
+		return false;
+	e->kind = (uint8_t)kind_of(&st);
+	e->ino = e->kind == GN_CAP_KIND_SIGNAL ? 0 : st.ino;
+	e->resolved = true;
+	return true;
 }
 
 gn_err_t lx_cap_insert(int fd, gn_cap_t *out)
 {
-	struct lx_stat st;
-	gn_err_t err = GN_ERR_OUT_OF_CAPS;
-
-	if (lx_fstat(fd, &st) < 0)
+	if (fd < 0)
 		return GN_ERR_INVALID_CAP;
-
 	gn_mutex_lock(&table_lock);
-	gn_cap_kind_t kind = kind_of(&st);
-	gn_cap_t cap = kind == GN_CAP_KIND_SIGNAL ? find_signal(fd) : find_ident(st.ino);
-	if (cap != GN_CAP_INVALID) {
-		table[cap].refs++;
-		lx_close(fd);
-		*out = cap;
-		err = GN_OK;
-		goto out;
-	}
-	for (cap = 1; cap < TABLE_SIZE; cap++) {
-		if (table[cap].refs)
+	for (gn_cap_t cap = next_free; cap < TABLE_SIZE + next_free; cap++) {
+		gn_cap_t const c = 1 + (cap - 1) % (TABLE_SIZE - 1);
+		if (table[c].refs)
 			continue;
-		table[cap] = (entry_t){1, table[cap].gen + 1, fd, (uint8_t)kind,
-			kind == GN_CAP_KIND_SIGNAL ? 0 : st.ino};
-		*out = cap;
-		err = GN_OK;
-		goto out;
+		table[c] = (entry_t){.refs = 1, .gen = table[c].gen + 1, .fd = fd};
+		next_free = c + 1 < TABLE_SIZE ? c + 1 : 1;
+		*out = c;
+		gn_mutex_unlock(&table_lock);
+		return GN_OK;
 	}
-	lx_close(fd);
-out:
 	gn_mutex_unlock(&table_lock);
-	return err;
+	lx_close(fd);
+	return GN_ERR_OUT_OF_CAPS;
 }
 
 int lx_cap_fd(gn_cap_t cap)
@@ -118,9 +108,11 @@ uint32_t lx_cap_gen(gn_cap_t cap)
 
 uint64_t lx_cap_ident(gn_cap_t cap)
 {
-	entry_t const *e = entry(cap);
-
-	return e ? e->ino : 0;
+	gn_mutex_lock(&table_lock);
+	entry_t *e = entry(cap);
+	uint64_t const ino = e && resolve(e) ? e->ino : 0;
+	gn_mutex_unlock(&table_lock);
+	return ino;
 }
 
 bool gn_cap_valid(gn_cap_t cap)
@@ -130,9 +122,11 @@ bool gn_cap_valid(gn_cap_t cap)
 
 gn_cap_kind_t gn_cap_kind(gn_cap_t cap)
 {
-	entry_t const *e = entry(cap);
-
-	return e ? (gn_cap_kind_t)e->kind : GN_CAP_KIND_NONE;
+	gn_mutex_lock(&table_lock);
+	entry_t *e = entry(cap);
+	gn_cap_kind_t const kind = e && resolve(e) ? (gn_cap_kind_t)e->kind : GN_CAP_KIND_NONE;
+	gn_mutex_unlock(&table_lock);
+	return kind;
 }
 
 gn_cap_t gn_cap_copy(gn_cap_t cap)
@@ -159,7 +153,17 @@ void gn_cap_drop(gn_cap_t cap)
 
 bool gn_cap_same(gn_cap_t a, gn_cap_t b)
 {
-	return gn_cap_valid(a) && a == b;
+	gn_mutex_lock(&table_lock);
+	entry_t *ea = entry(a), *eb = entry(b);
+	bool same = ea && eb && (a == b || (resolve(ea) && resolve(eb) && ea->kind == eb->kind));
+	if (same && a != b) {
+		long const pid = lx_syscall0(__NR_getpid);
+		same = ea->kind == GN_CAP_KIND_SIGNAL
+			       ? lx_syscall5(__NR_kcmp, pid, pid, KCMP_FILE, ea->fd, eb->fd) == 0
+			       : ea->ino == eb->ino;
+	}
+	gn_mutex_unlock(&table_lock);
+	return same;
 }
 
 unsigned gn_cap_count(void)
