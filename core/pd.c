@@ -212,8 +212,24 @@ static gn_err_t start(
 	return core_platform_start(pd, binary, req->caps_in);
 }
 
+static gn_err_t ref_account(
+	void *obj, gn_rpc_request_t *req, gn_rpc_void_t const *args, gn_rpc_void_t *res)
+{
+	core_pd_t *pd = obj;
+	core_pd_t *ref = core_pd_of_cap(req->caps_in[0]);
+
+	(void)args;
+	(void)res;
+	if (!ref || ref == pd || (ref != pd->ref && ref->ref != pd->ref))
+		return GN_ERR_DENIED;
+	if (pd->started || pd->ram_quota || pd->cap_quota || pd->ram_used || pd->cap_used)
+		return GN_ERR_DENIED; /* a fresh PD only: its accounting has nothing to move */
+	pd->ref = ref;
+	return GN_OK;
+}
+
 static gn_pd_session_ops_t const ops = {
-	alloc_ram, free_ram, quota, transfer_quota, alloc_signal, free_signal, start};
+	alloc_ram, free_ram, quota, transfer_quota, alloc_signal, free_signal, start, ref_account};
 
 gn_err_t core_pd_create(
 	char const *label, uint64_t ram, uint64_t caps, core_pd_t *ref, core_pd_t **out)

@@ -43,6 +43,10 @@ typedef struct {
  * children); anything else is DENIED.
  * start: runs the binary in this PD, sandboxed, with capabilities [parent, cpu, log] as its
  * environment. Only one program per PD.
+ * ref_account: makes the PD of the capability passed this PD's reference account, so that a parent
+ * whose own parent created the PD (a nested init) can give it quota. Only for a fresh PD (no quota,
+ * nothing used, not started), and only towards its current reference account or a PD that has
+ * that same reference account; anything else is DENIED.
  */
 #define GN_PD_RPCS(X, P)                                                        \
 	X(P, alloc_ram, 1, gn_pd_alloc_ram_args_t, gn_pd_alloc_ram_res_t, 0, 1) \
@@ -51,7 +55,8 @@ typedef struct {
 	X(P, transfer_quota, 4, gn_pd_transfer_args_t, gn_rpc_void_t, 1, 0)     \
 	X(P, alloc_signal, 5, gn_rpc_void_t, gn_rpc_void_t, 0, 1)               \
 	X(P, free_signal, 6, gn_rpc_void_t, gn_rpc_void_t, 1, 0)                \
-	X(P, start, 7, gn_pd_start_args_t, gn_rpc_void_t, 3, 0)
+	X(P, start, 7, gn_pd_start_args_t, gn_rpc_void_t, 3, 0)                 \
+	X(P, ref_account, 8, gn_rpc_void_t, gn_rpc_void_t, 1, 0)
 
 GN_RPC_CLIENT(gn_pd_session, GN_PD_RPCS)
 GN_CAP_TYPE(gn_pd_session_cap_t);

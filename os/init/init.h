@@ -35,7 +35,8 @@ typedef struct child {
 typedef enum {
 	ROUTE_DENIED,
 	ROUTE_PARENT,
-	ROUTE_CHILD
+	ROUTE_CHILD,
+	ROUTE_CONFIG /* the child's inline <config>, served by init */
 } route_t;
 
 extern gn_env_t *init_env;
@@ -57,6 +58,10 @@ gn_err_t sessions_init(void);
 gn_cap_t sessions_parent_object(child_t *c); /* made when the child is started */
 gn_err_t sessions_serve_child(child_t *c);
 void sessions_child_gone(child_t *c); /* before its PD closes */
+
+/* The ROM of child c's inline <config>, paid from the donation (config_rom.c). */
+gn_err_t config_rom_create(child_t *c, uint64_t donated_ram, gn_cap_t *cap);
+void config_rom_destroy(gn_cap_t cap);
 
 /* Called by session.c when a child exits (value) or must go (crash handled in main.c). */
 void child_exited(child_t *c, int value);

@@ -62,8 +62,15 @@ static void destroy_child(child_t *c)
 
 void child_exited(child_t *c, int value)
 {
+	gn_xml_node_t exit;
+	bool propagate = false;
+
 	gn_log("child \"%s\" exited with exit value %d", c->name, value);
+	if (gn_xml_first_sub_type(&c->start, "exit", &exit))
+		gn_ignore(gn_xml_attr_bool(&exit, "propagate", false, &propagate));
 	destroy_child(c);
+	if (propagate) /* <exit propagate="yes"/>: init ends with its child's exit value */
+		gn_exit(init_env, value);
 }
 
 /* The program ended without telling init (killed by core, crashed): release what it had. */
@@ -78,23 +85,30 @@ static void child_ended(void *ctx, uint64_t count)
 	destroy_child(c);
 }
 
+/*
+ * The child's PD, CPU and LOG sessions. The PD starts empty; init becomes its reference account
+ * (init's own parent made it, which matters when init is nested) and gives it the child's quota.
+ */
 static gn_err_t open_env(child_t *c, uint64_t ram, uint64_t caps)
 {
 	static char const *const services[] = {"PD", "CPU", "LOG"};
 	char args[GN_SESSION_ARGS_MAX];
+	gn_rpc_void_t none = {0};
 
 	for (unsigned i = 0; i < 3; i++) {
 		gn_err_t err = gn_fmt(args, sizeof(args), NULL,
-			"ram_quota=%llu, cap_quota=%llu, label=\"%s\"",
-			(unsigned long long)(i == 0 ? ram : 0),
-			(unsigned long long)(i == 0 ? caps : 0), c->name);
+			"ram_quota=0, cap_quota=0, label=\"%s\"", c->name);
 		if (err == GN_OK)
 			err = gn_session(
 				init_env, services[i], args, &c->env_caps[i], &c->env_ids[i]);
 		if (err != GN_OK)
 			return err;
 	}
-	return GN_OK;
+	gn_err_t err = gn_pd_session_ref_account(c->env_caps[0], &none, &none, &init_env->pd, NULL);
+	if (err == GN_OK)
+		err = gn_pd_session_transfer_quota(init_env->pd,
+			&(gn_pd_transfer_args_t){ram, caps}, &none, &c->env_caps[0], NULL);
+	return err;
 }
 
 /*

@@ -36,6 +36,8 @@ route_t route_resolve(child_t *c, char const *service, char const *label, child_
 		return ROUTE_DENIED;
 	if (r.kind == GN_ROUTE_PARENT)
 		return ROUTE_PARENT;
+	if (r.kind == GN_ROUTE_CONFIG)
+		return ROUTE_CONFIG;
 	if (r.kind == GN_ROUTE_CHILD) {
 		*server = child_by_name(r.server, gn_strlen(r.server));
 		return *server ? ROUTE_CHILD : ROUTE_DENIED;

@@ -49,6 +49,7 @@ typedef struct {
 	child_t *server;    /* a sibling, or NULL for init's parent */
 	uint32_t server_id; /* init's id towards the server or init's parent */
 	gn_cap_t cap;
+	bool local; /* served by init itself (config_rom.c) */
 	gn_err_t refusal;
 	uint64_t ram, caps;                 /* the donation, where the session's state says */
 	uint64_t upgrade_ram, upgrade_caps; /* reported to the server, not yet acknowledged */
@@ -262,6 +263,12 @@ static bool begin_close(session_t *s)
 	case GONE: release(s); return true;
 	case AT_SERVER:
 	case AVAILABLE:
+		if (s->local) {
+			config_rom_destroy(s->cap);
+			refund(s, false);
+			release(s);
+			return true;
+		}
 		if (s->server) {
 			s->state = CLOSING_SERVER;
 			update_requests(s->server);
@@ -351,7 +358,16 @@ static gn_err_t session(
 		return err == GN_ERR_OUT_OF_CAPS ? GN_ERR_INSUFFICIENT_CAPS
 						 : GN_ERR_INSUFFICIENT_RAM;
 	*s = n;
-	if (route == ROUTE_PARENT)
+	if (route == ROUTE_CONFIG) {
+		s->local = true;
+		err = config_rom_create(c, s->ram, &s->cap);
+		if (err == GN_OK)
+			s->state = AVAILABLE;
+		else {
+			refund(s, false);
+			refuse(s, err);
+		}
+	} else if (route == ROUTE_PARENT)
 		hand_to_parent(s);
 	else {
 		s->server = server;

@@ -1,6 +1,6 @@
 /*
  * `gneiss run`: boots a scenario on a platform, streams its labelled log and decides pass or fail.
- * See tool/gneiss/README.md for the command line and the scenario format.
+ * The command line is in tool/README.md, the scenario format in test/README.md.
  */
 #ifndef GNEISS_TOOL_RUN_H
 #define GNEISS_TOOL_RUN_H

@@ -1,7 +1,7 @@
 /*
  * Scenario files: what a run boots and which log lines decide its verdict.
  *
- * The format is documented in tool/gneiss/README.md. Loading is strict: an unknown keyword, a
+ * The format is documented in test/README.md. Loading is strict: an unknown keyword, a
  * repeated `timeout` or `exit`, an empty or malformed pattern all fail, because a typo that silently
  * dropped a line would weaken the test without anyone noticing.
  */
