@@ -9,6 +9,7 @@
 #include <gneiss/dataspace.h>
 #include <gneiss/pd_session.h>
 #include <gneiss/rom_session.h>
+#include <gneiss/signal.h>
 #include <gneiss/string.h>
 
 #include "init.h"
@@ -20,9 +21,11 @@ enum {
 
 typedef struct {
 	bool used;
+	child_t *child;
 	gn_cap_t cap; /* the ROM session object */
 	gn_cap_t ds;
 	size_t size;
+	gn_cap_t sigh; /* the client's, for updates */
 } rom_t;
 
 static rom_t roms[MAX_ROMS];
@@ -44,24 +47,55 @@ static gn_err_t dataspace(
 static gn_err_t sigh(
 	void *obj, gn_rpc_request_t *req, gn_rpc_void_t const *args, gn_rpc_void_t *res)
 {
-	(void)obj;
+	rom_t *r = obj;
+
 	(void)args;
 	(void)res;
-	/* the config does not change while init runs with this config */
-	return gn_cap_kind(req->caps_in[0]) == GN_CAP_KIND_SIGNAL ? GN_OK : GN_ERR_INVALID_CAP;
+	if (gn_cap_kind(req->caps_in[0]) != GN_CAP_KIND_SIGNAL)
+		return GN_ERR_INVALID_CAP;
+	gn_cap_drop(r->sigh);
+	r->sigh = gn_cap_copy(req->caps_in[0]);
+	return GN_OK;
 }
 
 static gn_rom_session_ops_t const ops = {dataspace, sigh};
+
+static void free_ds(rom_t *r)
+{
+	gn_rpc_void_t none = {0};
+
+	gn_ignore(gn_pd_session_free_ram(init_env->pd, &none, &none, &r->ds, NULL));
+	gn_cap_drop(r->ds);
+	r->ds = GN_CAP_INVALID;
+}
+
+/* A new dataspace holding node. */
+static gn_err_t fill(rom_t *r, gn_xml_node_t const *node)
+{
+	gn_pd_alloc_ram_res_t alloc;
+	void *addr;
+	size_t mapped;
+	bool writable;
+
+	gn_err_t err = gn_pd_session_alloc_ram(
+		init_env->pd, &(gn_pd_alloc_ram_args_t){node->len}, &alloc, NULL, &r->ds);
+	if (err != GN_OK)
+		return err;
+	err = gn_ds_attach(r->ds, &addr, &mapped, &writable);
+	if (err != GN_OK) {
+		free_ds(r);
+		return err;
+	}
+	gn_memcpy(addr, node->base, node->len);
+	gn_ds_detach(addr, mapped);
+	r->size = node->len;
+	return GN_OK;
+}
 
 gn_err_t config_rom_create(child_t *c, uint64_t donated_ram, gn_cap_t *cap)
 {
 	gn_xml_node_t node;
 	rom_t *r = NULL;
-	gn_pd_alloc_ram_res_t alloc;
-	gn_rpc_void_t none = {0};
-	void *addr;
-	size_t mapped;
-	bool writable;
 
 	if (!gn_xml_first_sub_type(&c->start, "config", &node))
 		return GN_ERR_DENIED;
@@ -72,20 +106,12 @@ gn_err_t config_rom_create(child_t *c, uint64_t donated_ram, gn_cap_t *cap)
 			r = &roms[i];
 	if (!r)
 		return GN_ERR_LIMIT;
-	*r = (rom_t){.size = node.len};
-	gn_err_t err = gn_pd_session_alloc_ram(
-		init_env->pd, &(gn_pd_alloc_ram_args_t){node.len}, &alloc, NULL, &r->ds);
-	if (err != GN_OK)
-		return err;
-	err = gn_ds_attach(r->ds, &addr, &mapped, &writable);
-	if (err == GN_OK) {
-		gn_memcpy(addr, node.base, node.len);
-		gn_ds_detach(addr, mapped);
+	*r = (rom_t){.child = c};
+	gn_err_t err = fill(r, &node);
+	if (err == GN_OK)
 		err = gn_ep_manage(init_env->ep, r, &gn_rom_session_iface, &ops, &r->cap);
-	}
 	if (err != GN_OK) {
-		gn_ignore(gn_pd_session_free_ram(init_env->pd, &none, &none, &r->ds, NULL));
-		gn_cap_drop(r->ds);
+		free_ds(r);
 		return err;
 	}
 	r->used = true;
@@ -93,10 +119,36 @@ gn_err_t config_rom_create(child_t *c, uint64_t donated_ram, gn_cap_t *cap)
 	return GN_OK;
 }
 
+/*
+ * The new content is paid by init: a config that outgrew the session's donation still reaches the
+ * child (its donation is refunded in full at close either way).
+ */
+void config_rom_update(child_t *c)
+{
+	gn_xml_node_t node;
+
+	if (!gn_xml_first_sub_type(&c->start, "config", &node))
+		return;
+	for (unsigned i = 0; i < MAX_ROMS; i++) {
+		rom_t *r = &roms[i];
+		if (!r->used || r->child != c)
+			continue;
+		gn_cap_t const old = r->ds;
+		r->ds = GN_CAP_INVALID;
+		if (fill(r, &node) != GN_OK) {
+			r->ds = old; /* keeps the previous content */
+			continue;
+		}
+		rom_t stale = {.ds = old};
+		free_ds(&stale);
+		if (r->sigh)
+			gn_ignore(gn_signal_submit(r->sigh, 1));
+	}
+}
+
 void config_rom_destroy(gn_cap_t cap)
 {
 	void *obj = gn_ep_lookup(init_env->ep, cap);
-	gn_rpc_void_t none = {0};
 
 	for (unsigned i = 0; obj && i < MAX_ROMS; i++) {
 		rom_t *r = &roms[i];
@@ -104,8 +156,8 @@ void config_rom_destroy(gn_cap_t cap)
 			continue;
 		gn_ep_dissolve(init_env->ep, r->cap);
 		gn_cap_drop(r->cap);
-		gn_ignore(gn_pd_session_free_ram(init_env->pd, &none, &none, &r->ds, NULL));
-		gn_cap_drop(r->ds);
+		gn_cap_drop(r->sigh);
+		free_ds(r);
 		r->used = false;
 	}
 }

@@ -19,7 +19,8 @@ enum {
 typedef struct child {
 	bool used;
 	char name[NAME_MAX];
-	gn_xml_node_t start;
+	gn_xml_node_t start; /* in the config in force */
+	uint64_t ram, caps;  /* the quota init gave it */
 	gn_cap_t parent_obj;
 	uint32_t env_ids[3]; /* PD, CPU, LOG at init's parent */
 	gn_cap_t env_caps[3];
@@ -58,10 +59,14 @@ gn_err_t sessions_init(void);
 gn_cap_t sessions_parent_object(child_t *c); /* made when the child is started */
 gn_err_t sessions_serve_child(child_t *c);
 void sessions_child_gone(child_t *c); /* before its PD closes */
+/* True when one of c's sessions would be routed elsewhere (or relabelled) by c's start node now. */
+bool sessions_route_changed(child_t *c);
 
 /* The ROM of child c's inline <config>, paid from the donation (config_rom.c). */
 gn_err_t config_rom_create(child_t *c, uint64_t donated_ram, gn_cap_t *cap);
 void config_rom_destroy(gn_cap_t cap);
+/* c's inline <config> changed: its config ROMs get the new content and a signal. */
+void config_rom_update(child_t *c);
 
 /* Called by session.c when a child exits (value) or must go (crash handled in main.c). */
 void child_exited(child_t *c, int value);

@@ -169,6 +169,10 @@ static void start_child(gn_xml_node_t const *start)
 	gn_err_t err = sessions_serve_child(c);
 	if (err == GN_OK)
 		err = open_env(c, ram, caps);
+	if (err == GN_OK) {
+		c->ram = ram;
+		c->caps = caps;
+	}
 	if (err == GN_OK)
 		err = gn_pd_session_alloc_signal(init_env->pd, &none, &none, NULL, &c->ended);
 	if (err == GN_OK)
@@ -191,7 +195,7 @@ static void report_problem(void *ctx, unsigned line, unsigned column, char const
 }
 
 /* The checks of `gneiss check`, against what init can give its children. */
-static bool config_valid(void)
+static bool config_valid(gn_xml_node_t const *config)
 {
 	gn_init_config_opts_t opts;
 	gn_pd_quota_res_t q;
@@ -199,45 +203,216 @@ static bool config_valid(void)
 
 	gn_init_config_opts_default(&opts);
 	if (gn_pd_session_quota(init_env->pd, &none, &q, NULL, NULL) == GN_OK) {
+		/* what the children hold now is available to the new config too */
 		opts.avail_ram = q.ram_quota - q.ram_used;
 		opts.avail_caps = q.cap_quota - q.cap_used;
+		for (unsigned i = 0; i < MAX_CHILDREN; i++)
+			if (init_children[i].used) {
+				opts.avail_ram += init_children[i].ram;
+				opts.avail_caps += init_children[i].caps;
+			}
 	}
-	return gn_init_config_check_node(&init_config, &opts, report_problem, NULL) == 0;
+	return gn_init_config_check_node(config, &opts, report_problem, NULL) == 0;
+}
+
+/* ---- the config and its changes ------------------------------------------------------------- */
+
+enum {
+	CONFIG_MAX = 64 * 1024
+};
+
+static gn_cap_t config_rom;
+static gn_cap_t config_sig;
+static char config_buf[2][CONFIG_MAX]; /* the config in force and the next one */
+static unsigned config_in_force;
+static bool config_loaded;
+
+static gn_xml_node_t start_named(gn_xml_node_t const *config, char const *name)
+{
+	gn_xml_node_t start;
+
+	for (bool more = gn_xml_first_sub_type(config, "start", &start); more;
+		more = gn_xml_next_type(&start, "start", &start))
+		if (gn_xml_attr_eq(&start, "name", name))
+			return start;
+	return (gn_xml_node_t){0};
+}
+
+static bool same_attr(gn_xml_node_t const *a, gn_xml_node_t const *b, char const *name)
+{
+	gn_xml_attr_t x, y;
+	bool const has_x = gn_xml_attr(a, name, &x), has_y = gn_xml_attr(b, name, &y);
+
+	return has_x == has_y && (!has_x || (x.value_len == y.value_len &&
+						    gn_memcmp(x.value, y.value, x.value_len) == 0));
+}
+
+static bool same_node(gn_xml_node_t const *a, gn_xml_node_t const *b)
+{
+	return a->len == b->len && gn_memcmp(a->base, b->base, a->len) == 0;
+}
+
+/* Gives or takes back quota so that c has what its new start node says. */
+static void apply_quota(child_t *c, uint64_t ram, uint64_t caps)
+{
+	gn_rpc_void_t none = {0};
+	gn_pd_quota_res_t q;
+
+	if (ram > c->ram || caps > c->caps) {
+		uint64_t const more_ram = ram > c->ram ? ram - c->ram : 0;
+		uint64_t const more_caps = caps > c->caps ? caps - c->caps : 0;
+		if (gn_pd_session_transfer_quota(init_env->pd,
+			    &(gn_pd_transfer_args_t){more_ram, more_caps}, &none, &c->env_caps[0],
+			    NULL) == GN_OK) {
+			c->ram += more_ram;
+			c->caps += more_caps;
+		} else
+			gn_warning("%s: cannot raise its quota: init has too little", c->name);
+	}
+	if ((ram < c->ram || caps < c->caps) &&
+		gn_pd_session_quota(c->env_caps[0], &none, &q, NULL, NULL) == GN_OK) {
+		/* only what the child does not use: taking more would need it to yield */
+		uint64_t less_ram = ram < c->ram ? c->ram - ram : 0;
+		uint64_t less_caps = caps < c->caps ? c->caps - caps : 0;
+		if (less_ram > q.ram_quota - q.ram_used)
+			less_ram = q.ram_quota - q.ram_used;
+		if (less_caps > q.cap_quota - q.cap_used)
+			less_caps = q.cap_quota - q.cap_used;
+		if (gn_pd_session_transfer_quota(c->env_caps[0],
+			    &(gn_pd_transfer_args_t){less_ram, less_caps}, &none, &init_env->pd,
+			    NULL) == GN_OK) {
+			c->ram -= less_ram;
+			c->caps -= less_caps;
+		}
+		if (c->ram > ram || c->caps > caps)
+			gn_warning("%s: keeps %llu bytes and %llu caps above its new quota, in use",
+				c->name,
+				(unsigned long long)(c->ram - (ram < c->ram ? ram : c->ram)),
+				(unsigned long long)(c->caps - (caps < c->caps ? caps : c->caps)));
+	}
+}
+
+/*
+ * Brings the children in line with the new config (Genode's rules): a child no longer listed
+ * stops, one whose version changed or whose sessions would now be routed elsewhere restarts, a
+ * changed inline <config> reaches the child as a ROM update, a changed quota is applied; new start
+ * nodes start. Every other child keeps running, undisturbed.
+ */
+static void apply_config(gn_xml_node_t const *old_config)
+{
+	gn_xml_node_t start;
+
+	for (unsigned i = 0; i < MAX_CHILDREN; i++) {
+		child_t *c = &init_children[i];
+		if (!c->used)
+			continue;
+		gn_xml_node_t const old = c->start;
+		gn_xml_node_t const now = start_named(&init_config, c->name);
+		uint64_t ram = 0, caps = 0;
+		gn_xml_node_t old_cfg, new_cfg;
+		if (!gn_xml_node_valid(&now)) {
+			gn_log("child \"%s\" removed from the config", c->name);
+			destroy_child(c);
+			continue;
+		}
+		c->start = now;
+		bool const restart = !same_attr(&old, &now, "version") || sessions_route_changed(c);
+		if (restart) {
+			gn_log("child \"%s\" restarted (%s changed)", c->name,
+				same_attr(&old, &now, "version") ? "a route" : "its version");
+			destroy_child(c);
+			start_child(&now);
+			continue;
+		}
+		if (child_quota(&now, "ram", "RAM", &ram) == GN_OK &&
+			child_quota(&now, "caps", "CAP", &caps) == GN_OK &&
+			(ram != c->ram || caps != c->caps))
+			apply_quota(c, ram, caps);
+		bool const had_cfg = gn_xml_first_sub_type(&old, "config", &old_cfg);
+		bool const has_cfg = gn_xml_first_sub_type(&now, "config", &new_cfg);
+		if (has_cfg && (!had_cfg || !same_node(&old_cfg, &new_cfg)))
+			config_rom_update(c);
+	}
+	for (bool more = gn_xml_first_sub_type(&init_config, "start", &start); more;
+		more = gn_xml_next_type(&start, "start", &start)) {
+		char name[NAME_MAX];
+		if (gn_xml_attr_str(&start, "name", name, sizeof(name)) == GN_OK &&
+			!child_by_name(name, gn_strlen(name)))
+			start_child(&start);
+	}
+	(void)old_config;
+}
+
+/* Reads the config ROM into the spare buffer; applies it when it is valid. */
+static void load_config(void *ctx, uint64_t count)
+{
+	gn_rom_dataspace_res_t info;
+	gn_rpc_void_t none = {0};
+	gn_cap_t ds;
+	void *addr;
+	size_t size;
+	bool writable;
+	gn_xml_node_t next;
+	gn_xml_error_t xml_err;
+
+	(void)ctx;
+	(void)count;
+	unsigned const spare = config_in_force ^ 1;
+	if (gn_rom_session_dataspace(config_rom, &none, &info, NULL, &ds) != GN_OK ||
+		gn_ds_attach(ds, &addr, &size, &writable) != GN_OK) {
+		gn_error("config ROM unreadable");
+		return;
+	}
+	size_t const len = info.size < size ? info.size : size;
+	bool const fits = len <= CONFIG_MAX;
+	if (fits)
+		gn_memcpy(config_buf[spare], addr, len);
+	gn_ds_detach(addr, size);
+	gn_cap_drop(ds);
+	if (!fits) {
+		gn_error("config of %zu bytes exceeds %u", len, (unsigned)CONFIG_MAX);
+		return;
+	}
+	if (gn_xml_parse(config_buf[spare], len, &next, &xml_err) != GN_OK) {
+		gn_error("config:%u:%u: %s", xml_err.line, xml_err.column, xml_err.what);
+		gn_error("config rejected, %s",
+			config_loaded ? "keeping the previous one" : "no child started");
+		return;
+	}
+	if (!config_valid(&next)) {
+		gn_error("config rejected, %s",
+			config_loaded ? "keeping the previous one" : "no child started");
+		return;
+	}
+	gn_xml_node_t const old = init_config;
+	init_config = next;
+	config_in_force = spare;
+	if (!config_loaded) {
+		config_loaded = true;
+		apply_config(&old);
+		return;
+	}
+	gn_log("config updated");
+	apply_config(&old);
 }
 
 void gn_component_construct(gn_env_t *e)
 {
-	gn_cap_t rom, ds;
 	uint32_t rom_id;
-	gn_rom_dataspace_res_t info;
 	gn_rpc_void_t none = {0};
-	void *addr;
-	size_t size;
-	bool writable;
-	gn_xml_node_t start;
-	gn_xml_error_t xml_err;
 
 	init_env = e;
-	if (sessions_init() != GN_OK) {
-		gn_error("cannot serve the parent interface");
-		gn_exit(init_env, 1);
-	}
-	if (gn_session(init_env, "ROM", "ram_quota=8K, cap_quota=2, label=\"config\"", &rom,
-		    &rom_id) != GN_OK ||
-		gn_rom_session_dataspace(rom, &none, &info, NULL, &ds) != GN_OK ||
-		gn_ds_attach(ds, &addr, &size, &writable) != GN_OK) {
+	if (sessions_init() != GN_OK ||
+		gn_session(init_env, "ROM", "ram_quota=8K, cap_quota=2, label=\"config\"",
+			&config_rom, &rom_id) != GN_OK ||
+		gn_pd_session_alloc_signal(init_env->pd, &none, &none, NULL, &config_sig) !=
+			GN_OK ||
+		gn_ep_sigh(init_env->ep, config_sig, load_config, NULL) != GN_OK ||
+		gn_rom_session_sigh(config_rom, &none, &none, &config_sig, NULL) != GN_OK) {
 		gn_error("no config");
 		gn_exit(init_env, 1);
 	}
-	if (gn_xml_parse(addr, info.size, &init_config, &xml_err) != GN_OK) {
-		gn_error("config:%u:%u: %s", xml_err.line, xml_err.column, xml_err.what);
+	load_config(NULL, 0);
+	if (!config_loaded)
 		gn_exit(init_env, 1);
-	}
-	if (!config_valid()) {
-		gn_error("config rejected, no child started");
-		gn_exit(init_env, 1);
-	}
-	for (bool more = gn_xml_first_sub_type(&init_config, "start", &start); more;
-		more = gn_xml_next_type(&start, "start", &start))
-		start_child(&start);
 }

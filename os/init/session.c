@@ -54,7 +54,9 @@ typedef struct {
 	uint64_t ram, caps;                 /* the donation, where the session's state says */
 	uint64_t upgrade_ram, upgrade_caps; /* reported to the server, not yet acknowledged */
 	char service[GN_SERVICE_NAME_MAX];
-	char args[GN_SESSION_ARGS_MAX]; /* label prefixed */
+	char args[GN_SESSION_ARGS_MAX]; /* label as routed */
+	char label[GN_LABEL_MAX];       /* label as the client chose it */
+	route_t route;
 } session_t;
 
 static session_t sessions[MAX_SESSIONS];
@@ -358,6 +360,8 @@ static gn_err_t session(
 		return err == GN_ERR_OUT_OF_CAPS ? GN_ERR_INSUFFICIENT_CAPS
 						 : GN_ERR_INSUFFICIENT_RAM;
 	*s = n;
+	s->route = route;
+	gn_memcpy(s->label, label, sizeof(s->label));
 	if (route == ROUTE_CONFIG) {
 		s->local = true;
 		err = config_rom_create(c, s->ram, &s->cap);
@@ -661,4 +665,23 @@ void sessions_child_gone(child_t *c)
 	gn_ep_dissolve(init_env->ep, c->parent_obj);
 	gn_cap_drop(c->parent_obj);
 	c->parent_obj = GN_CAP_INVALID;
+}
+
+bool sessions_route_changed(child_t *c)
+{
+	char routed[GN_LABEL_MAX], old_label[GN_LABEL_MAX];
+
+	for (unsigned i = 0; i < MAX_SESSIONS; i++) {
+		session_t const *s = &sessions[i];
+		child_t *server = NULL;
+		if (s->state == FREE || s->client != c || s->state == REFUSED)
+			continue;
+		route_t const route =
+			route_resolve(c, s->service, s->label, &server, routed, sizeof(routed));
+		if (route != s->route || (route == ROUTE_CHILD && server != s->server) ||
+			gn_args_get_label(s->args, old_label, sizeof(old_label)) != GN_OK ||
+			gn_strcmp(old_label, routed) != 0)
+			return true;
+	}
+	return false;
 }
