@@ -7,6 +7,7 @@
 #include <gneiss/env.h>
 #include <gneiss/parent.h>
 #include <gneiss/xml.h>
+#include <gneiss/xml_gen.h>
 
 enum {
 	MAX_CHILDREN = 64,
@@ -61,6 +62,15 @@ gn_err_t sessions_serve_child(child_t *c);
 void sessions_child_gone(child_t *c); /* before its PD closes */
 /* True when one of c's sessions would be routed elsewhere (or relabelled) by c's start node now. */
 bool sessions_route_changed(child_t *c);
+/* Writes c's requested (or provided) sessions as <requested>/<provided> nodes. */
+void sessions_report(child_t *c, gn_xml_gen_t *g, bool requested, bool with_args);
+
+/* The state report (state_report.c). */
+gn_err_t state_report_init(void);
+void state_report_stale(void); /* something it shows changed */
+void state_report_exited(child_t const *c, int value, bool ended);
+/* Drops the exited record of name, or (all_but_listed) of every child the config no longer has. */
+void state_report_forget(char const *name, bool all_but_listed);
 
 /* The ROM of child c's inline <config>, paid from the donation (config_rom.c). */
 gn_err_t config_rom_create(child_t *c, uint64_t donated_ram, gn_cap_t *cap);

@@ -66,6 +66,7 @@ void child_exited(child_t *c, int value)
 	bool propagate = false;
 
 	gn_log("child \"%s\" exited with exit value %d", c->name, value);
+	state_report_exited(c, value, false);
 	if (gn_xml_first_sub_type(&c->start, "exit", &exit))
 		gn_ignore(gn_xml_attr_bool(&exit, "propagate", false, &propagate));
 	destroy_child(c);
@@ -82,6 +83,7 @@ static void child_ended(void *ctx, uint64_t count)
 	if (!c->used)
 		return;
 	gn_log("child \"%s\" ended without exiting", c->name);
+	state_report_exited(c, 0, true);
 	destroy_child(c);
 }
 
@@ -186,6 +188,7 @@ static void start_child(gn_xml_node_t const *start)
 		gn_error("%s: start failed: %s", c->name, gn_err_name(err));
 		destroy_child(c);
 	}
+	state_report_forget(c->name, false);
 }
 
 static void report_problem(void *ctx, unsigned line, unsigned column, char const *msg)
@@ -340,6 +343,7 @@ static void apply_config(gn_xml_node_t const *old_config)
 			!child_by_name(name, gn_strlen(name)))
 			start_child(&start);
 	}
+	state_report_forget(NULL, true);
 	(void)old_config;
 }
 
@@ -402,7 +406,7 @@ void gn_component_construct(gn_env_t *e)
 	gn_rpc_void_t none = {0};
 
 	init_env = e;
-	if (sessions_init() != GN_OK ||
+	if (sessions_init() != GN_OK || state_report_init() != GN_OK ||
 		gn_session(init_env, "ROM", "ram_quota=8K, cap_quota=2, label=\"config\"",
 			&config_rom, &rom_id) != GN_OK ||
 		gn_pd_session_alloc_signal(init_env->pd, &none, &none, NULL, &config_sig) !=

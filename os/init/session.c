@@ -102,6 +102,7 @@ static void refund(session_t *s, bool from_server)
 
 static void signal_client(session_t const *s)
 {
+	state_report_stale();
 	if (s->client && s->client->session_sig)
 		gn_ignore(gn_signal_submit(s->client->session_sig, 1));
 }
@@ -166,6 +167,7 @@ static void release(session_t *s)
 {
 	child_t *server = s->server;
 
+	state_report_stale();
 	gn_cap_drop(s->cap);
 	*s = (session_t){.state = FREE};
 	update_requests(server);
@@ -684,4 +686,44 @@ bool sessions_route_changed(child_t *c)
 			return true;
 	}
 	return false;
+}
+
+static char const *state_name(state_t state)
+{
+	static char const *const names[] = {"free", "waiting for announcement", "requested",
+		"requested at parent", "available", "refused", "server gone", "closing",
+		"closing at parent"};
+
+	return names[state];
+}
+
+void sessions_report(child_t *c, gn_xml_gen_t *g, bool requested, bool with_args)
+{
+	bool open = false;
+
+	for (unsigned i = 0; i < MAX_SESSIONS; i++) {
+		session_t const *s = &sessions[i];
+		char label[GN_LABEL_MAX];
+		if (s->state == FREE || (requested ? s->client : s->server) != c)
+			continue;
+		if (!open) {
+			gn_xml_gen_node_open(g, requested ? "requested" : "provided");
+			open = true;
+		}
+		gn_xml_gen_node_open(g, "session");
+		gn_xml_gen_attr(g, "service", s->service);
+		if (gn_args_get_label(s->args, label, sizeof(label)) == GN_OK)
+			gn_xml_gen_attr(g, "label", label);
+		gn_xml_gen_attr(g, "state", state_name(s->state));
+		if (requested)
+			gn_xml_gen_attr(g, "server",
+				s->local    ? "init"
+				: s->server ? s->server->name
+					    : "parent");
+		if (with_args)
+			gn_xml_gen_attr(g, "args", s->args);
+		gn_xml_gen_node_close(g);
+	}
+	if (open)
+		gn_xml_gen_node_close(g);
 }
