@@ -31,7 +31,7 @@ static void changed(void *ctx, uint64_t count)
 	void *addr;
 	size_t size;
 	bool writable;
-	char piece[PIECE + 1];
+	char piece[PIECE + 1] = {0};
 	size_t n = 0;
 
 	(void)ctx;
@@ -76,8 +76,8 @@ void gn_component_construct(gn_env_t *env)
 	char args[GN_SESSION_ARGS_MAX];
 
 	test_env = env;
-	TEST_OK(gn_session(env, "ROM", "ram_quota=8K, cap_quota=2, label=\"config\"", &config_rom,
-		&id));
+	TEST_OK(gn_session(
+		env, "ROM", "ram_quota=8K, cap_quota=2, label=\"config\"", &config_rom, &id));
 	TEST_OK(gn_rom_session_dataspace(config_rom, &none, &info, NULL, &ds));
 	TEST_OK(gn_ds_attach(ds, &addr, &size, &writable));
 	TEST_OK(gn_xml_parse(addr, info.size, &config, NULL));
