@@ -23,7 +23,7 @@
  * - recvmsg, sendmsg: RPC and capability transfer over AF_UNIX sockets. MSG_NOSIGNAL is required,
  *   so a closed peer yields EPIPE and never a signal; servers may add MSG_DONTWAIT.
  * - read, write: eventfd signals (count in, count out); they act only on granted descriptors.
- * - epoll_*, ppoll: the entrypoint's event loop. eventfd2: a thread's own wake-up object.
+ * - epoll_*, ppoll: the entrypoint's event loop.
  * - futex: mutexes, semaphores and thread join (CLONE_CHILD_CLEARTID wakes the joiner); only
  *   wait and wake, so the priority-inheritance and requeue code stays out of reach.
  * - mmap: attaching a dataspace, i.e. a MAP_SHARED mapping of a granted memfd, never private or
@@ -46,7 +46,9 @@
  * - clock_gettime, nanosleep, clock_nanosleep, sched_yield, getrandom, gettid, getpid (inside the
  *   component's own pid namespace), exit, exit_group, restart_syscall (the kernel restarts
  *   interrupted sleeps through it), close, fstat.
- * Deliberately absent: rt_sigreturn (no signal handlers exist), brk, mremap, madvise, memfd_create
+ * Deliberately absent: eventfd2 (signal contexts come from core, non-blocking: a blocking eventfd
+ * at its maximum count, passed to a server as a signal context, would block the server's submit),
+ * rt_sigreturn (no signal handlers exist), brk, mremap, madvise, memfd_create
  * (RAM comes from core), ioctl, fcntl, dup*, and everything else.
  */
 #ifndef GN_PLATFORM_LINUX_SECCOMP_POLICY_H
@@ -86,7 +88,6 @@
 	ALLOW(gettid)                                                                              \
 	ALLOW(getpid)                                                                              \
 	ALLOW(getrandom)                                                                           \
-	ALLOW(eventfd2)                                                                            \
 	ALLOW(epoll_create1)                                                                       \
 	CHECK(kcmp, ONE_OF(2, KCMP_FILE))                                                          \
 	CHECK(clone, ONE_OF(0, GN_SECCOMP_THREAD_CLONE_FLAGS))                                     \
