@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
+
+#include "genode_configs.h"
 #include <dirent.h>
 #include <limits.h>
 #include <stdio.h>
@@ -967,38 +969,6 @@ static void route_all(cfg_t const *c, gn_xml_node_t const *config, stats_t *s)
 	{
 		route_start(c, config, &start, s);
 	}
-}
-
-/* Writes the directory part of path, or "." when it has none, followed by up. */
-static void dir_of(char const *path, char const *up, char *out, size_t size)
-{
-	char const *slash = strrchr(path, '/');
-
-	if (slash)
-		snprintf(out, size, "%.*s/%s", (int)(slash - path), path, up);
-	else
-		snprintf(out, size, "./%s", up);
-}
-
-/* Opens ../shared/genode-configs as seen from the working directory, this source or the binary. */
-static DIR *open_genode_configs(char *path, size_t size)
-{
-	char exe[PATH_MAX] = "", bases[3][PATH_MAX + 16];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-
-	exe[n > 0 ? n : 0] = 0;
-	snprintf(bases[0], sizeof(bases[0]), ".");
-	dir_of(__FILE__, "../..", bases[1], sizeof(bases[1])); /* test/unit/ in the repository */
-	dir_of(exe, "../../..", bases[2], sizeof(bases[2]));   /* build/host/test/ in it */
-	for (size_t i = 0; i < 3; i++) {
-		DIR *dir;
-
-		snprintf(path, size, "%s/../shared/genode-configs", bases[i]);
-		dir = opendir(path);
-		if (dir)
-			return dir;
-	}
-	return NULL;
 }
 
 static bool read_file(char const *path, cfg_t *c)
