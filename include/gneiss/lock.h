@@ -30,6 +30,8 @@ void gn_semaphore_up(gn_semaphore_t *s);
 void gn_semaphore_down(gn_semaphore_t *s);
 /* Takes one count if available without sleeping; true on success. */
 bool gn_semaphore_try_down(gn_semaphore_t *s);
+/* Takes one count, waiting at most timeout_us for one; false when the time ran out. */
+bool gn_semaphore_down_timeout(gn_semaphore_t *s, uint64_t timeout_us);
 
 /* A blockade is a one-shot wake-up: block() sleeps until wakeup() (which may come first). */
 typedef struct {
@@ -46,6 +48,8 @@ void gn_blockade_wakeup(gn_blockade_t *b);
 
 /* Platform primitives under the locks: sleep while *word == expected (spurious returns allowed). */
 void gn_platform_wait(uint32_t *word, uint32_t expected);
+/* As gn_platform_wait, for at most timeout_us; false only when the time ran out. */
+bool gn_platform_wait_timeout(uint32_t *word, uint32_t expected, uint64_t timeout_us);
 void gn_platform_wake(uint32_t *word, unsigned count);
 
 #endif

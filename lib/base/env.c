@@ -6,7 +6,8 @@
  * `session_cap` again. The main thread keeps dispatching its entrypoint's signals while it waits, so
  * two components that open sessions at each other both answer their session requests and neither
  * waits forever. A refusal for want of donation is retried with a doubled donation, up to what the
- * component's own account has.
+ * component's own account has. An upgrade returns once the server has taken it in (the parent
+ * answers AGAIN to further upgrades until then).
  */
 #include <gneiss/env.h>
 #include <gneiss/fmt.h>
@@ -130,15 +131,30 @@ gn_err_t gn_session(
 	}
 }
 
-gn_err_t gn_session_upgrade(gn_env_t *env, uint32_t id, uint64_t ram, uint64_t caps)
+/* Upgrades id by args, retrying while the parent answers AGAIN (an upgrade still at the server). */
+static gn_err_t upgrade_id(gn_env_t *env, uint32_t id, char const *args)
 {
 	gn_parent_upgrade_args_t req = {.id = id};
 	gn_rpc_void_t res;
+	gn_err_t err = gn_strlcpy(req.args, args, sizeof(req.args));
 
-	gn_err_t err = gn_fmt(req.args, sizeof(req.args), NULL, "ram_quota=%llu, cap_quota=%llu",
+	while (err == GN_OK &&
+		(err = gn_parent_upgrade(env->parent, &req, &res, NULL, NULL)) == GN_ERR_AGAIN)
+		err = await_progress(env);
+	return err;
+}
+
+gn_err_t gn_session_upgrade(gn_env_t *env, uint32_t id, uint64_t ram, uint64_t caps)
+{
+	char args[GN_SESSION_ARGS_MAX];
+
+	gn_err_t err = gn_fmt(args, sizeof(args), NULL, "ram_quota=%llu, cap_quota=%llu",
 		(unsigned long long)ram, (unsigned long long)caps);
 	if (err == GN_OK)
-		err = gn_parent_upgrade(env->parent, &req, &res, NULL, NULL);
+		err = upgrade_id(env, id, args);
+	/* an upgrade by nothing answers once the server has taken this one in */
+	if (err == GN_OK && (ram || caps))
+		err = upgrade_id(env, id, "ram_quota=0, cap_quota=0");
 	return err;
 }
 

@@ -5,6 +5,7 @@
  * announced waiting (state 2), so an uncontended lock/unlock costs two atomic instructions.
  */
 #include <gneiss/lock.h>
+#include <gneiss/time.h>
 
 static uint32_t cas(uint32_t *word, uint32_t expected, uint32_t desired)
 {
@@ -61,6 +62,19 @@ void gn_semaphore_down(gn_semaphore_t *s)
 {
 	while (!gn_semaphore_try_down(s))
 		gn_platform_wait(&s->count, 0);
+}
+
+bool gn_semaphore_down_timeout(gn_semaphore_t *s, uint64_t timeout_us)
+{
+	uint64_t const deadline = gn_time_now_us() + timeout_us;
+
+	while (!gn_semaphore_try_down(s)) {
+		uint64_t const now = gn_time_now_us();
+		if (now >= deadline)
+			return false;
+		gn_platform_wait_timeout(&s->count, 0, deadline - now);
+	}
+	return true;
 }
 
 void gn_blockade_block(gn_blockade_t *b)

@@ -11,8 +11,16 @@
 
 enum {
 	MAX_CHILDREN = 64,
-	MAX_SESSIONS = 256, /* brokered sessions of all children together */
+	/*
+	 * Brokered sessions (session.c): records per client, whatever their state (a nested init
+	 * needs three per child of its own), of them pending at most MAX_PENDING_PER_CHILD; the
+	 * table holds every child's full share plus the records of dead clients whose servers have
+	 * not answered <close> yet, so no child can take another's records.
+	 */
+	MAX_SESSIONS_PER_CHILD = 64,
 	MAX_PENDING_PER_CHILD = 16,
+	MAX_SESSIONS = MAX_CHILDREN * MAX_SESSIONS_PER_CHILD + MAX_CHILDREN,
+	MAX_LOCAL_PER_CHILD = 2, /* sessions init serves a child itself (its "config" ROM) */
 	MAX_PROVIDED = 8,
 	NAME_MAX = 64
 };

@@ -1,78 +1,103 @@
 /*
  * The parent interface init serves each child: session brokering without ever blocking on a child.
  *
- * A session lives in one table, whoever its client and server are:
+ * Every brokered session is a record of one gn_session_fsm_t (gneiss/session_fsm.h), the pure
+ * state machine of the protocol; this file only turns RPCs into its events and performs the
+ * actions it asks for. Each RPC handler causes one event and then settles the machine: it drains
+ * the actions (quota transfers between a child's PD and init's, calls to init's own parent,
+ * session_requests ROM rewrites, session signals) and, when one of them was a call upstream, asks
+ * init's parent at once for the answers (a parent like core answers before it returns, and never
+ * signals). Nothing here waits: a drain makes RPCs to core and to init's parent only, whose
+ * answers are immediate, and every child-facing step is an answer, a ROM rewrite or a signal.
  *
- *   state            meaning                                  left by
- *   WAIT_ANNOUNCE    routed to a child that has not announced announce → AT_SERVER; server gone
- *   AT_SERVER        <create> in the server's requests ROM     deliver → AVAILABLE; refusal → REFUSED
- *   AT_PARENT        forwarded to init's parent, pending       init's session signal → AVAILABLE/REFUSED
- *   AVAILABLE        the client may fetch the capability       close → CLOSING_*; server gone → GONE
- *   REFUSED          the client may fetch the refusal          close → (free)
- *   GONE             the server died after delivering          close → (free)
- *   CLOSING_SERVER   <close> in the server's requests ROM      CLOSED → (free); server gone → (free)
- *   CLOSING_PARENT   close at init's parent, pending           init's session signal → (free)
+ * Parties. A child is its index in init_children; init's own parent is GN_SESSION_UPSTREAM. The
+ * machine knows every child under the empty name: the label a server sees is the one routing
+ * presents (route.c: the child's name in front, or the <route> target's rewrite), put into the
+ * request before the machine sees it. So routing happens before the machine records a request,
+ * and a request no route takes fails at once with UNROUTABLE, no record made.
  *
- * The donation moves from the client's PD to init's when the request arrives, and on to the server's
- * PD when the server sees the request; a refusal or a completed close moves it back the same way.
- * Donations to a server that dies are not refunded (its PD's quota returns to init), as in Genode.
- * A session whose client died stays until its server has closed it (client NULL).
+ * Quota. init keeps no bookkeeping share (cfg.keep is zero): a server sees exactly the donation,
+ * which the session scenario checks byte for byte. A donation the client cannot pay fails the
+ * session call at once with INSUFFICIENT_RAM/_CAPS (the record is withdrawn), an upgrade likewise;
+ * every later failure is the record's result, answered by session_cap. Donations to a server that
+ * dies are not refunded (its PD's quota returns to init), as in Genode.
+ *
+ * Ids. A client picks its ids from GN_PARENT_FIRST_ID up; the machine names sessions towards their
+ * servers from FIRST_SERVER_ID up, which for upstream sessions are init's ids at its own parent:
+ * far above the ids of init's own sessions (init_env->next_session_id), so the two never meet.
+ *
+ * init's own sessions. The parent signals one context for answers to init's requests. The
+ * entrypoint dispatches it to poll_parent(), which asks about the upstream records and then
+ * submits init_env->session_sig, a context of init's own that the client library (lib/base/env.c)
+ * waits for in init's gn_session() calls: so both are woken.
+ *
+ * Local sessions. A child's "config" ROM is served by init itself (config_rom.c), which the machine
+ * has no notion of. They live in a small side table outside it, created, refused and closed at
+ * once: the donation moves from the client to init for the session's life and back at close.
  */
-#include <gneiss/cpu_session.h>
 #include <gneiss/dataspace.h>
 #include <gneiss/fmt.h>
 #include <gneiss/label.h>
 #include <gneiss/log.h>
 #include <gneiss/pd_session.h>
+#include <gneiss/session_fsm.h>
 #include <gneiss/signal.h>
 #include <gneiss/string.h>
 #include <gneiss/xml_gen.h>
 
 #include "init.h"
 
-typedef enum {
-	FREE,
-	WAIT_ANNOUNCE,
-	AT_SERVER,
-	AT_PARENT,
-	AVAILABLE,
-	REFUSED,
-	GONE,
-	CLOSING_SERVER,
-	CLOSING_PARENT
-} state_t;
+enum {
+	FIRST_SERVER_ID = 1u << 20,
+	MAX_LOCAL = MAX_CHILDREN * MAX_LOCAL_PER_CHILD,
+};
 
+/* What init keeps beside a record of the machine. */
 typedef struct {
-	state_t state;
-	child_t *client;    /* NULL once the client is gone */
-	uint32_t client_id; /* the client's id */
-	child_t *server;    /* a sibling, or NULL for init's parent */
-	uint32_t server_id; /* init's id towards the server or init's parent */
-	gn_cap_t cap;
-	bool local; /* served by init itself (config_rom.c) */
-	gn_err_t refusal;
-	uint64_t ram, caps;                 /* the donation, where the session's state says */
-	uint64_t upgrade_ram, upgrade_caps; /* reported to the server, not yet acknowledged */
-	char service[GN_SERVICE_NAME_MAX];
-	char args[GN_SESSION_ARGS_MAX]; /* label as routed */
-	char label[GN_LABEL_MAX];       /* label as the client chose it */
-	route_t route;
-} session_t;
+	gn_cap_t cap;             /* delivered by the server; dropped at RELEASE */
+	bool up_closed;           /* upstream: close no longer answers AGAIN */
+	char label[GN_LABEL_MAX]; /* the label as the client chose it, for re-routing */
+} side_t;
 
-static session_t sessions[MAX_SESSIONS];
-static uint32_t next_server_id = 1;
+/* A session init serves itself. */
+typedef struct {
+	bool used;
+	child_t *client;
+	uint32_t id;
+	gn_cap_t cap; /* invalid: refused, session_cap answers refusal once */
+	gn_err_t refusal;
+	uint64_t ram, caps;             /* the donation, held by init */
+	char label[GN_LABEL_MAX];       /* as the client chose it */
+	char args[GN_SESSION_ARGS_MAX]; /* with the label as routing presents it */
+} local_t;
+
+static gn_session_fsm_t fsm;
+static gn_session_t records[MAX_SESSIONS];
+static side_t sides[MAX_SESSIONS];
+static gn_session_fsm_child_t fsm_children[MAX_CHILDREN];
+static local_t locals[MAX_LOCAL];
 static gn_cap_t parent_sig; /* init's parent answers init's own requests */
 
 GN_RPC_SERVER(gn_parent, GN_PARENT_RPCS)
 
-/* ---- quota --------------------------------------------------------------------------------------- */
-
-static gn_cap_t pd_of(child_t *c)
+static uint16_t index_of(child_t const *c)
 {
-	return c ? c->env_caps[0] : init_env->pd;
+	return (uint16_t)(c - init_children);
 }
 
-/* Moves quota between two PDs along the reference tree (one of them is init's own). */
+static gn_cap_t pd_of_child(child_t const *c)
+{
+	return c->env_caps[0];
+}
+
+/* ---- actions --------------------------------------------------------------------------------- */
+
+/* The PD of an account of the machine: a child's, or init's own. */
+static gn_cap_t account(uint16_t who)
+{
+	return who == GN_SESSION_SELF ? init_env->pd : pd_of_child(&init_children[who]);
+}
+
 static gn_err_t move_quota(gn_cap_t from, gn_cap_t to, uint64_t ram, uint64_t caps)
 {
 	gn_pd_transfer_args_t const args = {ram, caps};
@@ -83,70 +108,35 @@ static gn_err_t move_quota(gn_cap_t from, gn_cap_t to, uint64_t ram, uint64_t ca
 	return gn_pd_session_transfer_quota(from, &args, &res, &to, NULL);
 }
 
-/* The donation goes back from where the session's state keeps it to the client. */
-static void refund(session_t *s, bool from_server)
+/*
+ * A transfer of the machine. Taking the share back from a server or returning it to a client
+ * should not fail: the machine books it as lost or kept then, and init says so.
+ */
+static gn_err_t transfer(gn_session_action_t const *a)
 {
-	if (from_server && s->server &&
-		move_quota(pd_of(s->server), init_env->pd, s->ram, s->caps) != GN_OK) {
-		gn_warning("%s: could not withdraw a %s session's donation", s->server->name,
-			s->service);
-		return;
-	}
-	if (s->client && move_quota(init_env->pd, pd_of(s->client), s->ram, s->caps) != GN_OK)
-		gn_warning("%s: could not return a %s session's donation", s->client->name,
-			s->service);
-	s->ram = s->caps = 0;
+	gn_session_t const *s = gn_session_fsm_get(&fsm, a->sid);
+	gn_err_t const err =
+		move_quota(account(a->from), account(a->to), a->quota.ram, a->quota.caps);
+	bool const reclaim =
+		s->state == GN_SESSION_RECLAIM_DENIED || s->state == GN_SESSION_RECLAIM_CLOSED;
+	bool const refund = s->state == GN_SESSION_REFUNDING || s->state == GN_SESSION_UPGRADE_UNDO;
+
+	if (err != GN_OK && (reclaim || refund))
+		gn_warning("%s: could not %s a %s session's donation: %s",
+			init_children[reclaim ? a->from : a->to].name,
+			reclaim ? "withdraw" : "return", s->service, gn_err_name(err));
+	return err;
 }
 
-/* ---- notifications ------------------------------------------------------------------------------ */
-
-static void signal_client(session_t const *s)
-{
-	state_report_stale();
-	if (s->client && s->client->session_sig)
-		gn_ignore(gn_signal_submit(s->client->session_sig, 1));
-}
-
-/* Rewrites server's session_requests ROM from the table (sequence odd while writing). */
-static void update_requests(child_t *server)
+/* Rewrites server's session_requests ROM from the machine (sequence odd while writing). */
+static void write_requests(child_t *server)
 {
 	static char doc[GN_SESSION_REQUESTS_SIZE];
-	gn_xml_gen_t g;
 	size_t len = 0;
 
-	if (!server || !server->requests)
-		return;
-	gn_xml_gen_init(&g, doc, sizeof(doc));
-	gn_xml_gen_node_open(&g, "session_requests");
-	for (unsigned i = 0; i < MAX_SESSIONS; i++) {
-		session_t const *s = &sessions[i];
-		if (s->server != server)
-			continue;
-		/* an upgrade not yet acknowledged stays listed, before a <close> that follows it */
-		if ((s->state == AVAILABLE || s->state == CLOSING_SERVER) &&
-			(s->upgrade_ram || s->upgrade_caps)) {
-			gn_xml_gen_node_open(&g, "upgrade");
-			gn_xml_gen_attr_u64(&g, "id", s->server_id);
-			gn_xml_gen_attr_u64(&g, "ram_quota", s->upgrade_ram);
-			gn_xml_gen_attr_u64(&g, "cap_quota", s->upgrade_caps);
-			gn_xml_gen_node_close(&g);
-		}
-		if (s->state == AT_SERVER) {
-			gn_xml_gen_node_open(&g, "create");
-			gn_xml_gen_attr_u64(&g, "id", s->server_id);
-			gn_xml_gen_attr(&g, "service", s->service);
-			gn_xml_gen_node_open(&g, "args");
-			gn_xml_gen_content(&g, s->args);
-			gn_xml_gen_node_close(&g);
-			gn_xml_gen_node_close(&g);
-		} else if (s->state == CLOSING_SERVER) {
-			gn_xml_gen_node_open(&g, "close");
-			gn_xml_gen_attr_u64(&g, "id", s->server_id);
-			gn_xml_gen_node_close(&g);
-		}
-	}
-	gn_xml_gen_node_close(&g);
-	if (gn_xml_gen_finish(&g, &len) != GN_OK ||
+	if (!server->requests)
+		return; /* it has not asked for the ROM yet */
+	if (gn_session_fsm_gen_requests(&fsm, index_of(server), doc, sizeof(doc), &len) != GN_OK ||
 		len > server->requests_size - sizeof(gn_session_requests_hdr_t)) {
 		gn_error("%s: session requests exceed %zu bytes", server->name,
 			server->requests_size);
@@ -161,301 +151,361 @@ static void update_requests(child_t *server)
 	gn_ignore(gn_signal_submit(server->requests_sig, 1));
 }
 
-/* ---- transitions -------------------------------------------------------------------------------- */
-
-static void release(session_t *s)
+static gn_err_t upstream_create(gn_session_t const *s, uint32_t server_id)
 {
-	child_t *server = s->server;
-
-	state_report_stale();
-	gn_cap_drop(s->cap);
-	*s = (session_t){.state = FREE};
-	update_requests(server);
-}
-
-static void refuse(session_t *s, gn_err_t why)
-{
-	gn_cap_drop(s->cap);
-	s->cap = GN_CAP_INVALID;
-	s->state = REFUSED;
-	s->refusal = why;
-	signal_client(s);
-}
-
-/* The server saw the request: the donation moves on to it. */
-static void hand_to_server(session_t *s)
-{
-	gn_err_t err = move_quota(init_env->pd, pd_of(s->server), s->ram, s->caps);
-
-	if (err != GN_OK) {
-		refund(s, false);
-		refuse(s, err);
-		return;
-	}
-	s->server_id = next_server_id++;
-	s->state = AT_SERVER;
-	update_requests(s->server);
-}
-
-static void poll_parent(void *ctx, uint64_t count);
-
-/* Asks init's parent for the session; its answer comes later (poll_parent). */
-static void hand_to_parent(session_t *s)
-{
-	gn_parent_session_args_t fwd = {.id = init_env->next_session_id++};
+	gn_parent_session_args_t fwd = {.id = server_id};
 	gn_rpc_void_t res;
 
 	gn_memcpy(fwd.service, s->service, sizeof(fwd.service));
 	gn_memcpy(fwd.args, s->args, sizeof(fwd.args));
-	gn_err_t err = gn_parent_session(init_env->parent, &fwd, &res, NULL, NULL);
-	if (err != GN_OK) {
-		refund(s, false);
-		refuse(s, err);
-		return;
-	}
-	s->server_id = fwd.id;
-	s->state = AT_PARENT;
-	poll_parent(NULL, 0); /* a parent like core answers at once and never signals */
+	return gn_parent_session(init_env->parent, &fwd, &res, NULL, NULL);
 }
 
-/* Init's parent answered (or not yet) the sessions init forwarded. */
+static gn_err_t upstream_upgrade(uint32_t server_id, gn_session_quota_t q)
+{
+	gn_parent_upgrade_args_t fwd = {.id = server_id};
+	gn_rpc_void_t res;
+
+	gn_err_t const err =
+		gn_fmt(fwd.args, sizeof(fwd.args), NULL, "ram_quota=%llu, cap_quota=%llu",
+			(unsigned long long)q.ram, (unsigned long long)q.caps);
+	return err == GN_OK ? gn_parent_upgrade(init_env->parent, &fwd, &res, NULL, NULL) : err;
+}
+
+/* Performs one action of the machine; *upstream tells that init's parent was called. */
+static gn_err_t perform(gn_session_action_t const *a, bool *upstream)
+{
+	gn_parent_id_args_t const id = {a->server_id};
+	gn_rpc_void_t res;
+
+	switch (a->kind) {
+	case GN_SESSION_ACT_TRANSFER: return transfer(a);
+	case GN_SESSION_ACT_UPSTREAM_CREATE:
+		*upstream = true;
+		return upstream_create(gn_session_fsm_get(&fsm, a->sid), a->server_id);
+	case GN_SESSION_ACT_UPSTREAM_UPGRADE:
+		*upstream = true;
+		return upstream_upgrade(a->server_id, a->quota);
+	case GN_SESSION_ACT_UPSTREAM_CLOSE:
+		*upstream = true;
+		sides[a->sid].up_closed =
+			gn_parent_close(init_env->parent, &id, &res, NULL, NULL) != GN_ERR_AGAIN;
+		return GN_OK;
+	case GN_SESSION_ACT_RELEASE:
+		gn_cap_drop(sides[a->sid].cap);
+		sides[a->sid] = (side_t){.cap = GN_CAP_INVALID};
+		return GN_OK;
+	case GN_SESSION_ACT_UPDATE_ROM: write_requests(&init_children[a->child]); return GN_OK;
+	case GN_SESSION_ACT_SIGNAL:
+		if (init_children[a->child].session_sig)
+			gn_ignore(gn_signal_submit(init_children[a->child].session_sig, 1));
+		return GN_OK;
+	}
+	return GN_ERR_INVALID_ARG;
+}
+
+/* Performs every pending action; true when init's parent was called. */
+static bool drain(void)
+{
+	gn_session_action_t a;
+	bool upstream = false, any = false;
+
+	while (gn_session_fsm_next(&fsm, &a)) {
+		gn_ignore(gn_session_fsm_done(&fsm, perform(&a, &upstream)));
+		any = true;
+	}
+	if (any)
+		state_report_stale();
+	return upstream;
+}
+
+/* One upstream record: asks init's parent how it stands and reports the answer, if final. */
+static void poll_record(uint32_t sid, gn_session_t const *s)
+{
+	gn_parent_id_args_t const id = {s->server_id};
+	uint32_t const server_id = s->server_id;
+	gn_rpc_void_t res;
+	gn_cap_t cap = GN_CAP_INVALID;
+	uint32_t got;
+
+	if (s->state == GN_SESSION_CREATE_REQUESTED) {
+		gn_err_t const err = gn_parent_session_cap(init_env->parent, &id, &res, NULL, &cap);
+		if (err == GN_ERR_AGAIN)
+			return;
+		if (err == GN_OK && gn_cap_valid(cap)) {
+			if (gn_session_fsm_deliver(&fsm, GN_SESSION_UPSTREAM, server_id, &got) ==
+				GN_OK)
+				sides[got].cap = cap;
+			else
+				gn_cap_drop(cap);
+			return;
+		}
+		gn_cap_drop(cap);
+		/* the parent keeps a refused request until it is closed */
+		gn_ignore(gn_parent_close(init_env->parent, &id, &res, NULL, NULL));
+		gn_session_response_t const why =
+			err == GN_ERR_INSUFFICIENT_RAM    ? GN_SESSION_INSUFFICIENT_RAM
+			: err == GN_ERR_INSUFFICIENT_CAPS ? GN_SESSION_INSUFFICIENT_CAPS
+							  : GN_SESSION_DENIED;
+		gn_ignore(gn_session_fsm_response(&fsm, GN_SESSION_UPSTREAM, server_id, why));
+	} else if (s->state == GN_SESSION_UPGRADE_REQUESTED) {
+		/* init's parent took the upgrade when it accepted the call */
+		gn_ignore(gn_session_fsm_response(
+			&fsm, GN_SESSION_UPSTREAM, server_id, GN_SESSION_UPGRADED));
+	} else if (s->state == GN_SESSION_CLOSE_REQUESTED) {
+		if (!sides[sid].up_closed &&
+			gn_parent_close(init_env->parent, &id, &res, NULL, NULL) == GN_ERR_AGAIN)
+			return;
+		gn_ignore(gn_session_fsm_response(
+			&fsm, GN_SESSION_UPSTREAM, server_id, GN_SESSION_CLOSED));
+	}
+}
+
+/*
+ * Asks init's parent about every record it serves. The drains in between cannot call it again:
+ * its answers lead only to deliveries, refunds and releases.
+ */
+static void poll_upstream(void)
+{
+	for (uint32_t i = 0; i < MAX_SESSIONS; i++) {
+		gn_session_t const *s = gn_session_fsm_get(&fsm, i);
+		if (s->state == GN_SESSION_FREE || s->server != GN_SESSION_UPSTREAM)
+			continue;
+		poll_record(i, s);
+		gn_ignore(drain());
+	}
+}
+
+/* After an event: its actions, and the answers of init's parent when it was asked something. */
+static void settle(void)
+{
+	if (drain())
+		poll_upstream();
+}
+
+/* Init's parent signalled: answers for the machine's records, or for init's own requests. */
 static void poll_parent(void *ctx, uint64_t count)
 {
 	(void)ctx;
 	(void)count;
-	for (unsigned i = 0; i < MAX_SESSIONS; i++) {
-		session_t *s = &sessions[i];
-		gn_parent_id_args_t const req = {s->server_id};
-		gn_rpc_void_t res;
-		gn_err_t err;
-
-		if (s->state == AT_PARENT) {
-			err = gn_parent_session_cap(init_env->parent, &req, &res, NULL, &s->cap);
-			if (err == GN_ERR_AGAIN)
-				continue;
-			if (err == GN_OK) {
-				s->state = AVAILABLE;
-				signal_client(s);
-				continue;
-			}
-			gn_ignore(gn_parent_close(init_env->parent, &req, &res, NULL, NULL));
-			refund(s, false);
-			refuse(s, err);
-		} else if (s->state == CLOSING_PARENT) {
-			err = gn_parent_close(init_env->parent, &req, &res, NULL, NULL);
-			if (err == GN_ERR_AGAIN)
-				continue;
-			refund(s, false);
-			signal_client(s);
-			release(s);
-		}
-	}
+	poll_upstream();
+	gn_ignore(gn_signal_submit(init_env->session_sig, 1));
 }
 
-/* Starts closing s; true when it is gone already. */
-static bool begin_close(session_t *s)
+/* ---- local sessions (init's own "config" ROMs) ------------------------------------------------ */
+
+static local_t *local_of(child_t const *c, uint32_t id)
 {
-	gn_parent_id_args_t const req = {s->server_id};
-	gn_rpc_void_t res;
-
-	switch (s->state) {
-	case WAIT_ANNOUNCE:
-	case REFUSED:
-		refund(s, false);
-		release(s);
-		return true;
-	case GONE: release(s); return true;
-	case AT_SERVER:
-	case AVAILABLE:
-		if (s->local) {
-			config_rom_destroy(s->cap);
-			refund(s, false);
-			release(s);
-			return true;
-		}
-		if (s->server) {
-			s->state = CLOSING_SERVER;
-			update_requests(s->server);
-			return false;
-		}
-		if (gn_parent_close(init_env->parent, &req, &res, NULL, NULL) == GN_ERR_AGAIN) {
-			s->state = CLOSING_PARENT;
-			return false;
-		}
-		refund(s, false);
-		release(s);
-		return true;
-	case AT_PARENT:
-		s->state = CLOSING_PARENT;
-		poll_parent(NULL, 0);
-		return s->state == FREE;
-	default: return false; /* closing already */
-	}
-}
-
-/* ---- the parent interface ----------------------------------------------------------------------- */
-
-static session_t *of_client(child_t *c, uint32_t id)
-{
-	for (unsigned i = 0; i < MAX_SESSIONS; i++)
-		if (sessions[i].state != FREE && sessions[i].client == c &&
-			sessions[i].client_id == id)
-			return &sessions[i];
+	for (unsigned i = 0; i < MAX_LOCAL; i++)
+		if (locals[i].used && locals[i].client == c && locals[i].id == id)
+			return &locals[i];
 	return NULL;
 }
 
-static session_t *of_server(child_t *c, uint32_t id)
+/* The donation goes back to the client (a dead client's stays with init). */
+static void local_free(local_t *l, bool refund)
 {
-	for (unsigned i = 0; i < MAX_SESSIONS; i++)
-		if (sessions[i].state != FREE && sessions[i].server == c &&
-			sessions[i].server_id == id)
-			return &sessions[i];
-	return NULL;
+	if (refund && move_quota(init_env->pd, pd_of_child(l->client), l->ram, l->caps) != GN_OK)
+		gn_warning("%s: could not return a ROM session's donation", l->client->name);
+	if (gn_cap_valid(l->cap))
+		config_rom_destroy(l->cap);
+	gn_cap_drop(l->cap);
+	*l = (local_t){.used = false};
+	state_report_stale();
 }
 
-static unsigned pending_of(child_t const *c)
+static gn_err_t local_session(child_t *c, uint32_t id, char const *args, char const *label)
 {
-	unsigned n = 0;
+	local_t *l = NULL;
+	unsigned mine = 0;
+	uint64_t ram = 0, caps = 0;
 
-	for (unsigned i = 0; i < MAX_SESSIONS; i++)
-		n += sessions[i].client == c &&
-		     (sessions[i].state == WAIT_ANNOUNCE || sessions[i].state == AT_SERVER ||
-			     sessions[i].state == AT_PARENT);
-	return n;
+	for (unsigned i = 0; i < MAX_LOCAL; i++) {
+		mine += locals[i].used && locals[i].client == c;
+		if (!locals[i].used && !l)
+			l = &locals[i];
+	}
+	if (!l || mine >= MAX_LOCAL_PER_CHILD)
+		return GN_ERR_LIMIT;
+	if (gn_args_get_num(args, "ram_quota", &ram) != GN_OK)
+		ram = 0;
+	if (gn_args_get_num(args, "cap_quota", &caps) != GN_OK)
+		caps = 0;
+	gn_err_t err = move_quota(pd_of_child(c), init_env->pd, ram, caps);
+	if (err != GN_OK)
+		return err == GN_ERR_OUT_OF_CAPS ? GN_ERR_INSUFFICIENT_CAPS
+						 : GN_ERR_INSUFFICIENT_RAM;
+	*l = (local_t){.used = true, .client = c, .id = id, .ram = ram, .caps = caps};
+	gn_memcpy(l->label, label, sizeof(l->label));
+	gn_memcpy(l->args, args, sizeof(l->args));
+	err = config_rom_create(c, ram, &l->cap);
+	if (err != GN_OK) { /* refused: the donation comes back now, the answer at session_cap */
+		gn_ignore(move_quota(init_env->pd, pd_of_child(c), ram, caps));
+		l->ram = l->caps = 0;
+		l->cap = GN_CAP_INVALID;
+		l->refusal = err;
+	}
+	state_report_stale();
+	return GN_OK;
+}
+
+/* ---- the parent interface: a client's requests ------------------------------------------------ */
+
+/* The error of a transfer from the client, as the client library understands it. */
+static gn_err_t insufficient(gn_err_t err)
+{
+	if (err == GN_ERR_OUT_OF_RAM)
+		return GN_ERR_INSUFFICIENT_RAM;
+	if (err == GN_ERR_OUT_OF_CAPS)
+		return GN_ERR_INSUFFICIENT_CAPS;
+	return err;
+}
+
+/* Takes back a request that failed before the session call returned: its answer, now. */
+static gn_err_t withdraw(child_t *c, uint32_t id)
+{
+	uint32_t sid;
+	gn_err_t const err = gn_session_fsm_session_cap(&fsm, index_of(c), id, &sid);
+
+	settle();
+	return insufficient(err);
 }
 
 static gn_err_t session(
 	void *obj, gn_rpc_request_t *req, gn_parent_session_args_t const *args, gn_rpc_void_t *res)
 {
 	child_t *c = obj;
+	char service[GN_SERVICE_NAME_MAX], fwd[GN_SESSION_ARGS_MAX];
 	char label[GN_LABEL_MAX], routed[GN_LABEL_MAX];
-	session_t *s = NULL;
 	child_t *server = NULL;
+	uint32_t sid;
 
 	(void)req;
 	(void)res;
-	if (args->id < GN_PARENT_FIRST_ID || of_client(c, args->id))
+	if (args->id < GN_PARENT_FIRST_ID)
 		return GN_ERR_INVALID_ARG;
-	for (unsigned i = 0; i < MAX_SESSIONS && !s; i++)
-		if (sessions[i].state == FREE)
-			s = &sessions[i];
-	if (!s || pending_of(c) >= MAX_PENDING_PER_CHILD)
-		return GN_ERR_LIMIT;
-	session_t n = {.client = c, .client_id = args->id};
-	if (gn_strlcpy(n.service, args->service, sizeof(n.service)) != GN_OK || !n.service[0] ||
-		gn_strlcpy(n.args, args->args, sizeof(n.args)) != GN_OK ||
-		gn_args_check(n.args) != GN_OK ||
-		gn_args_get_label(n.args, label, sizeof(label)) != GN_OK)
+	if (local_of(c, args->id) ||
+		gn_session_fsm_lookup(&fsm, index_of(c), args->id, &sid) == GN_OK)
+		return GN_ERR_EXISTS;
+	if (gn_strlcpy(service, args->service, sizeof(service)) != GN_OK || !service[0] ||
+		gn_strlcpy(fwd, args->args, sizeof(fwd)) != GN_OK || gn_args_check(fwd) != GN_OK ||
+		gn_args_get_label(fwd, label, sizeof(label)) != GN_OK)
 		return GN_ERR_INVALID_ARG;
-	if (gn_args_get_num(n.args, "ram_quota", &n.ram) != GN_OK)
-		n.ram = 0;
-	if (gn_args_get_num(n.args, "cap_quota", &n.caps) != GN_OK)
-		n.caps = 0;
-
-	route_t const route = route_resolve(c, n.service, label, &server, routed, sizeof(routed));
+	route_t const route = route_resolve(c, service, label, &server, routed, sizeof(routed));
 	if (route == ROUTE_DENIED)
 		return GN_ERR_UNROUTABLE;
-	if (gn_args_set_string(n.args, sizeof(n.args), "label", routed) != GN_OK)
+	if (gn_args_set_string(fwd, sizeof(fwd), "label", routed) != GN_OK)
 		return GN_ERR_INVALID_ARG;
-	gn_err_t err = move_quota(pd_of(c), init_env->pd, n.ram, n.caps);
+	if (route == ROUTE_CONFIG)
+		return local_session(c, args->id, fwd, label);
+
+	gn_err_t const err =
+		gn_session_fsm_session(&fsm, index_of(c), args->id, service, fwd, &sid);
 	if (err != GN_OK)
-		return err == GN_ERR_OUT_OF_CAPS ? GN_ERR_INSUFFICIENT_CAPS
-						 : GN_ERR_INSUFFICIENT_RAM;
-	*s = n;
-	s->route = route;
-	gn_memcpy(s->label, label, sizeof(s->label));
-	if (route == ROUTE_CONFIG) {
-		s->local = true;
-		err = config_rom_create(c, s->ram, &s->cap);
-		if (err == GN_OK)
-			s->state = AVAILABLE;
-		else {
-			refund(s, false);
-			refuse(s, err);
-		}
-	} else if (route == ROUTE_PARENT)
-		hand_to_parent(s);
-	else {
-		s->server = server;
-		s->state = WAIT_ANNOUNCE;
-		if (child_provides(server, s->service))
-			hand_to_server(s);
+		return err;
+	settle(); /* charged, or failed for want of quota */
+	if (gn_session_fsm_get(&fsm, sid)->state != GN_SESSION_AWAIT_ROUTE)
+		return withdraw(c, args->id);
+	gn_memcpy(sides[sid].label, label, sizeof(sides[sid].label));
+	uint16_t const target = route == ROUTE_PARENT ? GN_SESSION_UPSTREAM : index_of(server);
+	bool const announced = route == ROUTE_CHILD && child_provides(server, service);
+	if (gn_session_fsm_route(&fsm, sid, target, announced) != GN_OK) {
+		/* a server init does not serve (yet): nothing may stay half-routed */
+		gn_ignore(gn_session_fsm_route(&fsm, sid, GN_SESSION_ROUTE_DENIED, false));
+		settle();
+		gn_ignore(withdraw(c, args->id));
+		return GN_ERR_UNROUTABLE;
 	}
+	settle();
 	return GN_OK;
 }
 
 static gn_err_t session_cap(
 	void *obj, gn_rpc_request_t *req, gn_parent_id_args_t const *args, gn_rpc_void_t *res)
 {
-	session_t *s = of_client(obj, args->id);
+	child_t *c = obj;
+	local_t *l = local_of(c, args->id);
+	uint32_t sid;
+	gn_cap_t cap = GN_CAP_INVALID;
 
 	(void)res;
-	if (!s)
-		return GN_ERR_INVALID_ARG;
-	switch (s->state) {
-	case AVAILABLE:
-		req->caps_out[0] = gn_cap_copy(s->cap);
-		req->num_caps_out = 1;
-		return GN_OK;
-	case REFUSED: return s->refusal;
-	case GONE: return GN_ERR_REVOKED;
-	case CLOSING_SERVER:
-	case CLOSING_PARENT: return GN_ERR_INVALID_ARG;
-	default: return GN_ERR_AGAIN;
+	if (l && !gn_cap_valid(l->cap)) {
+		gn_err_t const refusal = l->refusal;
+		local_free(l, false);
+		return refusal;
 	}
+	if (l)
+		cap = l->cap;
+	else {
+		gn_err_t const err = gn_session_fsm_session_cap(&fsm, index_of(c), args->id, &sid);
+		if (err == GN_OK)
+			cap = sides[sid].cap;
+		settle();
+		if (err != GN_OK)
+			return err == GN_ERR_NOT_FOUND ? GN_ERR_INVALID_ARG : err;
+	}
+	req->caps_out[0] = gn_cap_copy(cap);
+	req->num_caps_out = 1;
+	return GN_OK;
 }
 
 static gn_err_t close(
 	void *obj, gn_rpc_request_t *req, gn_parent_id_args_t const *args, gn_rpc_void_t *res)
 {
-	session_t *s = of_client(obj, args->id);
+	child_t *c = obj;
+	local_t *l = local_of(c, args->id);
+	uint32_t sid;
 
 	(void)req;
 	(void)res;
-	if (!s)
-		return GN_ERR_INVALID_ARG;
-	return begin_close(s) ? GN_OK : GN_ERR_AGAIN;
+	if (l) {
+		local_free(l, true);
+		return GN_OK;
+	}
+	gn_err_t const err = gn_session_fsm_close(&fsm, index_of(c), args->id);
+	settle();
+	/* a parent like core closes at once: then so does init */
+	if (err == GN_ERR_AGAIN &&
+		gn_session_fsm_lookup(&fsm, index_of(c), args->id, &sid) != GN_OK)
+		return GN_OK;
+	return err;
 }
 
 static gn_err_t upgrade(
 	void *obj, gn_rpc_request_t *req, gn_parent_upgrade_args_t const *args, gn_rpc_void_t *res)
 {
 	child_t *c = obj;
-	session_t *s = of_client(c, args->id);
+	local_t *l = local_of(c, args->id);
 	char raw[GN_SESSION_ARGS_MAX];
-	uint64_t ram = 0, caps = 0;
+	gn_session_quota_t q = {0, 0};
 
 	(void)req;
-	if (!s || s->state != AVAILABLE || gn_strlcpy(raw, args->args, sizeof(raw)) != GN_OK ||
-		gn_args_check(raw) != GN_OK)
+	(void)res;
+	if (gn_strlcpy(raw, args->args, sizeof(raw)) != GN_OK || gn_args_check(raw) != GN_OK)
 		return GN_ERR_INVALID_ARG;
-	if (gn_args_get_num(raw, "ram_quota", &ram) != GN_OK)
-		ram = 0;
-	if (gn_args_get_num(raw, "cap_quota", &caps) != GN_OK)
-		caps = 0;
-	gn_err_t err = move_quota(pd_of(c), init_env->pd, ram, caps);
+	if (gn_args_get_num(raw, "ram_quota", &q.ram) != GN_OK)
+		q.ram = 0;
+	if (gn_args_get_num(raw, "cap_quota", &q.caps) != GN_OK)
+		q.caps = 0;
+	if (l) { /* init holds it with the rest of the donation */
+		gn_err_t const err =
+			l->cap ? move_quota(pd_of_child(c), init_env->pd, q.ram, q.caps)
+			       : l->refusal;
+		if (err == GN_OK) {
+			l->ram += q.ram;
+			l->caps += q.caps;
+		}
+		return insufficient(err);
+	}
+	gn_err_t err = gn_session_fsm_upgrade(&fsm, index_of(c), args->id, q);
+	if (err == GN_ERR_NOT_FOUND)
+		return GN_ERR_INVALID_ARG;
 	if (err != GN_OK)
-		return err == GN_ERR_OUT_OF_CAPS ? GN_ERR_INSUFFICIENT_CAPS
-						 : GN_ERR_INSUFFICIENT_RAM;
-	if (s->server)
-		err = move_quota(init_env->pd, pd_of(s->server), ram, caps);
-	else {
-		gn_parent_upgrade_args_t fwd = {.id = s->server_id};
-		gn_memcpy(fwd.args, raw, sizeof(fwd.args));
-		err = gn_parent_upgrade(init_env->parent, &fwd, res, NULL, NULL);
-	}
-	if (err != GN_OK) {
-		gn_ignore(move_quota(init_env->pd, pd_of(c), ram, caps));
 		return err;
-	}
-	s->ram += ram;
-	s->caps += caps;
-	if (s->server) {
-		s->upgrade_ram += ram;
-		s->upgrade_caps += caps;
-		update_requests(s->server);
-	}
-	return GN_OK;
+	settle();
+	/* the charge or its forwarding failed: the quota is back with the client */
+	err = gn_session_fsm_upgrade_status(&fsm, index_of(c), args->id);
+	return err == GN_ERR_AGAIN ? GN_OK : insufficient(err);
 }
 
 static gn_err_t session_sigh(
@@ -471,6 +521,8 @@ static gn_err_t session_sigh(
 	c->session_sig = gn_cap_copy(req->caps_in[0]);
 	return GN_OK;
 }
+
+/* ---- the parent interface: a server's answers ------------------------------------------------- */
 
 static gn_err_t session_requests(
 	void *obj, gn_rpc_request_t *req, gn_rpc_void_t const *args, gn_rpc_void_t *res)
@@ -498,63 +550,35 @@ static gn_err_t session_requests(
 	c->requests_sig = gn_cap_copy(req->caps_in[0]);
 	req->caps_out[0] = gn_cap_copy(c->requests_ds);
 	req->num_caps_out = 1;
-	update_requests(c);
+	write_requests(c);
 	return GN_OK;
 }
 
 static gn_err_t deliver_session_cap(
 	void *obj, gn_rpc_request_t *req, gn_parent_id_args_t const *args, gn_rpc_void_t *res)
 {
-	session_t *s = of_server(obj, args->id);
+	uint32_t sid;
 
 	(void)res;
-	if (!s || (s->state != AT_SERVER && s->state != CLOSING_SERVER) ||
-		gn_cap_kind(req->caps_in[0]) != GN_CAP_KIND_OBJECT)
+	if (gn_cap_kind(req->caps_in[0]) != GN_CAP_KIND_OBJECT)
 		return GN_ERR_INVALID_ARG;
-	if (s->state == CLOSING_SERVER)
-		return GN_OK; /* the client gave up meanwhile: the <close> is in the server's ROM */
-	s->cap = gn_cap_copy(req->caps_in[0]);
-	s->state = AVAILABLE;
-	update_requests(s->server);
-	signal_client(s);
-	return GN_OK;
+	/* refused (e.g. REVOKED: the client gave up meanwhile): the server closes its session */
+	gn_err_t const err = gn_session_fsm_deliver(&fsm, index_of(obj), args->id, &sid);
+	if (err == GN_OK)
+		sides[sid].cap = gn_cap_copy(req->caps_in[0]);
+	settle();
+	return err;
 }
 
 static gn_err_t session_response(
 	void *obj, gn_rpc_request_t *req, gn_parent_response_args_t const *args, gn_rpc_void_t *res)
 {
-	session_t *s = of_server(obj, args->id);
-
 	(void)req;
 	(void)res;
-	if (!s)
-		return GN_ERR_INVALID_ARG;
-	switch (args->response) {
-	case GN_SESSION_DENIED:
-	case GN_SESSION_INSUFFICIENT_RAM:
-	case GN_SESSION_INSUFFICIENT_CAPS:
-		if (s->state != AT_SERVER)
-			return GN_ERR_INVALID_ARG;
-		refund(s, true);
-		refuse(s, args->response == GN_SESSION_DENIED ? GN_ERR_DENIED
-			  : args->response == GN_SESSION_INSUFFICIENT_RAM
-				  ? GN_ERR_INSUFFICIENT_RAM
-				  : GN_ERR_INSUFFICIENT_CAPS);
-		update_requests(s->server);
-		return GN_OK;
-	case GN_SESSION_CLOSED:
-		if (s->state != CLOSING_SERVER)
-			return GN_ERR_INVALID_ARG;
-		refund(s, true);
-		signal_client(s);
-		release(s);
-		return GN_OK;
-	case GN_SESSION_UPGRADED:
-		s->upgrade_ram = s->upgrade_caps = 0;
-		update_requests(s->server);
-		return GN_OK;
-	default: return GN_ERR_INVALID_ARG;
-	}
+	gn_err_t const err = gn_session_fsm_response(
+		&fsm, index_of(obj), args->id, (gn_session_response_t)args->response);
+	settle();
+	return err;
 }
 
 static gn_err_t announce(
@@ -587,11 +611,9 @@ static gn_err_t announce(
 	if (slot == MAX_PROVIDED)
 		return GN_ERR_LIMIT;
 	gn_memcpy(c->provided[slot], name, sizeof(name));
-	for (unsigned i = 0; i < MAX_SESSIONS; i++)
-		if (sessions[i].state == WAIT_ANNOUNCE && sessions[i].server == c &&
-			gn_strcmp(sessions[i].service, name) == 0)
-			hand_to_server(&sessions[i]);
-	return GN_OK;
+	gn_err_t const err = gn_session_fsm_announce(&fsm, index_of(c), name);
+	settle();
+	return err;
 }
 
 static gn_err_t exit(
@@ -610,11 +632,25 @@ static gn_parent_ops_t const parent_ops = {session, session_cap, close, exit, an
 
 gn_err_t sessions_init(void)
 {
+	gn_session_fsm_config_t const cfg = {
+		.keep = {0, 0},
+		.first_client_id = GN_PARENT_FIRST_ID,
+		.first_server_id = FIRST_SERVER_ID,
+		.max_sessions = MAX_SESSIONS_PER_CHILD,
+		.max_pending = MAX_PENDING_PER_CHILD,
+	};
 	gn_rpc_void_t none = {0};
-	gn_err_t err = gn_pd_session_alloc_signal(init_env->pd, &none, &none, NULL, &parent_sig);
+	gn_cap_t relay = GN_CAP_INVALID;
 
+	gn_session_fsm_init(&fsm, &cfg, records, MAX_SESSIONS, fsm_children, MAX_CHILDREN);
+	gn_err_t err = gn_pd_session_alloc_signal(init_env->pd, &none, &none, NULL, &parent_sig);
 	if (err == GN_OK)
 		err = gn_ep_sigh(init_env->ep, parent_sig, poll_parent, NULL);
+	/* the library's waits for init's own sessions get their wake-up from poll_parent */
+	if (err == GN_OK && !init_env->session_sig)
+		err = gn_pd_session_alloc_signal(init_env->pd, &none, &none, NULL, &relay);
+	if (err == GN_OK && gn_cap_valid(relay))
+		init_env->session_sig = relay;
 	if (err == GN_OK)
 		err = gn_parent_session_sigh(init_env->parent, &none, &none, &parent_sig, NULL);
 	return err;
@@ -622,37 +658,25 @@ gn_err_t sessions_init(void)
 
 gn_err_t sessions_serve_child(child_t *c)
 {
-	return gn_ep_manage(init_env->ep, c, &gn_parent_iface, &parent_ops, &c->parent_obj);
+	/* the empty name: routing has put the child's name into the label already */
+	gn_err_t err = gn_session_fsm_child_add(&fsm, index_of(c), "");
+
+	if (err == GN_OK)
+		err = gn_ep_manage(init_env->ep, c, &gn_parent_iface, &parent_ops, &c->parent_obj);
+	return err;
 }
 
 void sessions_child_gone(child_t *c)
 {
-	for (unsigned i = 0; i < MAX_SESSIONS; i++) {
-		session_t *s = &sessions[i];
-		if (s->state == FREE)
-			continue;
-		if (s->client == c) { /* its sessions end; the donations come back to init */
-			s->client = NULL;
-			if (!begin_close(s))
-				continue;
-		}
-		if (s->state != FREE && s->server == c) {
-			s->ram = s->caps = 0; /* went down with the server's PD */
-			if (s->state == WAIT_ANNOUNCE || s->state == AT_SERVER)
-				refuse(s, GN_ERR_DENIED);
-			else if (s->state == AVAILABLE)
-				s->state = GONE;
-			else if (s->state == CLOSING_SERVER) {
-				signal_client(s);
-				s->server = NULL;
-				release(s);
-				continue;
-			}
-			gn_cap_drop(s->cap);
-			s->cap = GN_CAP_INVALID;
-			s->server = NULL;
-		}
-	}
+	/* requests pending at c fail, its sessions at other servers close; c gets no more actions */
+	gn_err_t const err = gn_session_fsm_child_gone(&fsm, index_of(c));
+	if (err == GN_OK)
+		settle();
+	else if (err != GN_ERR_INVALID_ARG) /* INVALID_ARG: a start that failed before serving */
+		gn_error("%s: sessions not closed: %s", c->name, gn_err_name(err));
+	for (unsigned i = 0; i < MAX_LOCAL; i++)
+		if (locals[i].used && locals[i].client == c)
+			local_free(&locals[i], false);
 	if (c->requests) {
 		gn_rpc_void_t none = {0};
 		gn_ds_detach(c->requests, c->requests_size);
@@ -669,60 +693,136 @@ void sessions_child_gone(child_t *c)
 	c->parent_obj = GN_CAP_INVALID;
 }
 
+/* ---- what the rest of init asks ---------------------------------------------------------------- */
+
+/* True for a session of the client's that is, or is about to be, in use. */
+static bool in_use(gn_session_t const *s)
+{
+	switch ((gn_session_state_t)s->state) {
+	case GN_SESSION_AWAIT_ANNOUNCE:
+	case GN_SESSION_DONATING:
+	case GN_SESSION_CREATE_REQUESTED:
+	case GN_SESSION_AVAILABLE:
+	case GN_SESSION_CAP_HANDED_OUT:
+	case GN_SESSION_UPGRADE_CHARGING:
+	case GN_SESSION_UPGRADE_DONATING:
+	case GN_SESSION_UPGRADE_UNDO:
+	case GN_SESSION_UPGRADE_REQUESTED: return !s->client_gone;
+	default: return false;
+	}
+}
+
+/* Whether routing c's request (service, label) now gives another server or label than routed. */
+static bool rerouted(child_t *c, char const *service, char const *label, route_t was,
+	child_t const *was_server, char const *was_routed)
+{
+	char routed[GN_LABEL_MAX];
+	child_t *server = NULL;
+	route_t const route = route_resolve(c, service, label, &server, routed, sizeof(routed));
+
+	return route != was || (route == ROUTE_CHILD && server != was_server) ||
+	       gn_strcmp(routed, was_routed) != 0;
+}
+
 bool sessions_route_changed(child_t *c)
 {
-	char routed[GN_LABEL_MAX], old_label[GN_LABEL_MAX];
+	char routed[GN_LABEL_MAX];
 
-	for (unsigned i = 0; i < MAX_SESSIONS; i++) {
-		session_t const *s = &sessions[i];
-		child_t *server = NULL;
-		if (s->state == FREE || s->client != c || s->state == REFUSED)
+	for (uint32_t i = 0; i < MAX_SESSIONS; i++) {
+		gn_session_t const *s = gn_session_fsm_get(&fsm, i);
+		if (!in_use(s) || s->client != index_of(c))
 			continue;
-		route_t const route =
-			route_resolve(c, s->service, s->label, &server, routed, sizeof(routed));
-		if (route != s->route || (route == ROUTE_CHILD && server != s->server) ||
-			gn_args_get_label(s->args, old_label, sizeof(old_label)) != GN_OK ||
-			gn_strcmp(old_label, routed) != 0)
+		bool const up = s->server == GN_SESSION_UPSTREAM;
+		if (gn_args_get_label(s->args, routed, sizeof(routed)) != GN_OK ||
+			rerouted(c, s->service, sides[i].label, up ? ROUTE_PARENT : ROUTE_CHILD,
+				up ? NULL : &init_children[s->server], routed))
 			return true;
 	}
+	for (unsigned i = 0; i < MAX_LOCAL; i++)
+		if (locals[i].used && locals[i].client == c && gn_cap_valid(locals[i].cap) &&
+			(gn_args_get_label(locals[i].args, routed, sizeof(routed)) != GN_OK ||
+				rerouted(c, "ROM", locals[i].label, ROUTE_CONFIG, NULL, routed)))
+			return true;
 	return false;
 }
 
-static char const *state_name(state_t state)
+/* The state report's word for a record's state. */
+static char const *state_name(gn_session_t const *s)
 {
-	static char const *const names[] = {"free", "waiting for announcement", "requested",
-		"requested at parent", "available", "refused", "server gone", "closing",
-		"closing at parent"};
+	bool const up = s->server == GN_SESSION_UPSTREAM;
 
-	return names[state];
+	switch ((gn_session_state_t)s->state) {
+	case GN_SESSION_AWAIT_ANNOUNCE: return "waiting for announcement";
+	case GN_SESSION_CHARGING:
+	case GN_SESSION_AWAIT_ROUTE:
+	case GN_SESSION_DONATING:
+	case GN_SESSION_CREATE_REQUESTED: return up ? "requested at parent" : "requested";
+	case GN_SESSION_AVAILABLE:
+	case GN_SESSION_CAP_HANDED_OUT:
+	case GN_SESSION_UPGRADE_CHARGING:
+	case GN_SESSION_UPGRADE_DONATING:
+	case GN_SESSION_UPGRADE_UNDO:
+	case GN_SESSION_UPGRADE_REQUESTED: return "available";
+	case GN_SESSION_FAILED: return s->result == GN_ERR_REVOKED ? "server gone" : "refused";
+	default: return up ? "closing at parent" : "closing";
+	}
+}
+
+static void report_session(gn_xml_gen_t *g, char const *service, char const *args,
+	char const *state, char const *server, bool with_args)
+{
+	char label[GN_LABEL_MAX];
+
+	gn_xml_gen_node_open(g, "session");
+	gn_xml_gen_attr(g, "service", service);
+	if (gn_args_get_label(args, label, sizeof(label)) == GN_OK)
+		gn_xml_gen_attr(g, "label", label);
+	gn_xml_gen_attr(g, "state", state);
+	if (server)
+		gn_xml_gen_attr(g, "server", server);
+	if (with_args)
+		gn_xml_gen_attr(g, "args", args);
+	gn_xml_gen_node_close(g);
+}
+
+/* Whether record s is c's: requested by it, or (provided) routed to it and not failed there. */
+static bool reported(gn_session_t const *s, uint16_t c, bool requested)
+{
+	if (s->state == GN_SESSION_FREE)
+		return false;
+	if (requested)
+		return !s->client_gone && s->client == c;
+	return s->server == c && s->state != GN_SESSION_FAILED &&
+	       s->state != GN_SESSION_REFUNDING && s->state != GN_SESSION_RELEASING;
 }
 
 void sessions_report(child_t *c, gn_xml_gen_t *g, bool requested, bool with_args)
 {
 	bool open = false;
 
-	for (unsigned i = 0; i < MAX_SESSIONS; i++) {
-		session_t const *s = &sessions[i];
-		char label[GN_LABEL_MAX];
-		if (s->state == FREE || (requested ? s->client : s->server) != c)
+	/* init's own first: a child opens its config ROM before anything else */
+	for (unsigned i = 0; requested && i < MAX_LOCAL; i++) {
+		local_t const *l = &locals[i];
+		if (!l->used || l->client != c)
 			continue;
-		if (!open) {
+		if (!open)
+			gn_xml_gen_node_open(g, "requested");
+		open = true;
+		report_session(g, "ROM", l->args, gn_cap_valid(l->cap) ? "available" : "refused",
+			"init", with_args);
+	}
+	for (uint32_t i = 0; i < MAX_SESSIONS; i++) {
+		gn_session_t const *s = gn_session_fsm_get(&fsm, i);
+		if (!reported(s, index_of(c), requested))
+			continue;
+		if (!open)
 			gn_xml_gen_node_open(g, requested ? "requested" : "provided");
-			open = true;
-		}
-		gn_xml_gen_node_open(g, "session");
-		gn_xml_gen_attr(g, "service", s->service);
-		if (gn_args_get_label(s->args, label, sizeof(label)) == GN_OK)
-			gn_xml_gen_attr(g, "label", label);
-		gn_xml_gen_attr(g, "state", state_name(s->state));
-		if (requested)
-			gn_xml_gen_attr(g, "server",
-				s->local    ? "init"
-				: s->server ? s->server->name
-					    : "parent");
-		if (with_args)
-			gn_xml_gen_attr(g, "args", s->args);
-		gn_xml_gen_node_close(g);
+		open = true;
+		char const *server = s->server == GN_SESSION_UPSTREAM ? "parent"
+				     : s->server < MAX_CHILDREN ? init_children[s->server].name
+								: "none";
+		report_session(g, s->service, s->args, state_name(s), requested ? server : NULL,
+			with_args);
 	}
 	if (open)
 		gn_xml_gen_node_close(g);

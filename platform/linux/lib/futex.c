@@ -8,6 +8,14 @@ void gn_platform_wait(uint32_t *word, uint32_t expected)
 	(void)lx_futex(word, LX_FUTEX_WAIT | LX_FUTEX_PRIVATE, expected, NULL);
 }
 
+bool gn_platform_wait_timeout(uint32_t *word, uint32_t expected, uint64_t timeout_us)
+{
+	struct lx_timespec const ts = {
+		(long)(timeout_us / 1000000), (long)(timeout_us % 1000000) * 1000};
+
+	return lx_futex(word, LX_FUTEX_WAIT | LX_FUTEX_PRIVATE, expected, &ts) != -LX_ETIMEDOUT;
+}
+
 void gn_platform_wake(uint32_t *word, unsigned count)
 {
 	(void)lx_futex(word, LX_FUTEX_WAKE | LX_FUTEX_PRIVATE, count, NULL);
