@@ -257,8 +257,29 @@ static gn_err_t session_response(
 	return GN_ERR_DENIED;
 }
 
+/* Core does not monitor init's heartbeat. */
+static gn_err_t heartbeat_sigh(
+	void *obj, gn_rpc_request_t *req, gn_rpc_void_t const *args, gn_rpc_void_t *res)
+{
+	(void)obj;
+	(void)args;
+	(void)res;
+	return gn_cap_kind(req->caps_in[0]) == GN_CAP_KIND_SIGNAL ? GN_OK : GN_ERR_INVALID_CAP;
+}
+
+static gn_err_t heartbeat_response(
+	void *obj, gn_rpc_request_t *req, gn_rpc_void_t const *args, gn_rpc_void_t *res)
+{
+	(void)obj;
+	(void)req;
+	(void)args;
+	(void)res;
+	return GN_OK;
+}
+
 static gn_parent_ops_t const ops = {session, session_cap, close, exit, announce, session_sigh,
-	upgrade, session_requests, deliver_session_cap, session_response};
+	upgrade, session_requests, deliver_session_cap, session_response, heartbeat_sigh,
+	heartbeat_response};
 
 gn_err_t core_parent_create(core_pd_t *child_pd, char const *child_name, gn_cap_t *cap)
 {

@@ -39,6 +39,13 @@ gn_err_t gn_session(gn_env_t *env, char const *service, char const *args, gn_cap
 /* Donates ram bytes and caps more to the open session id. Errors: INSUFFICIENT_RAM/_CAPS. */
 gn_err_t gn_session_upgrade(gn_env_t *env, uint32_t id, uint64_t ram, uint64_t caps) GN_MUST_CHECK;
 
+/*
+ * Answers the parent's heartbeats from the entrypoint from now on (the platform calls it before
+ * gn_component_construct): a component whose entrypoint hangs stops answering, and its parent
+ * notices.
+ */
+gn_err_t gn_env_heartbeat(gn_env_t *env) GN_MUST_CHECK;
+
 /* Closes a session opened with gn_session (drops cap); returns once the donation is back. */
 void gn_session_close(gn_env_t *env, uint32_t id, gn_cap_t cap);
 

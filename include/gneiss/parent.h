@@ -88,20 +88,24 @@ typedef struct {
 
 /*
  * session_sigh: the signal context the parent submits whenever one of the caller's session requests
- * was answered. session_requests: takes the signal context for changes of the caller's
+ * was answered. heartbeat_sigh / heartbeat_response: the parent submits the signal now and then,
+ * and a component whose entrypoint still runs answers (the library does both at start), so a
+ * parent can tell a hung child. session_requests: takes the signal context for changes of the caller's
  * session_requests ROM and returns its dataspace (read-only for the server).
  */
-#define GN_PARENT_RPCS(X, P)                                                   \
-	X(P, session, 1, gn_parent_session_args_t, gn_rpc_void_t, 0, 0)        \
-	X(P, session_cap, 2, gn_parent_id_args_t, gn_rpc_void_t, 0, 1)         \
-	X(P, close, 3, gn_parent_id_args_t, gn_rpc_void_t, 0, 0)               \
-	X(P, exit, 4, gn_parent_exit_args_t, gn_rpc_void_t, 0, 0)              \
-	X(P, announce, 5, gn_parent_announce_args_t, gn_rpc_void_t, 0, 0)      \
-	X(P, session_sigh, 6, gn_rpc_void_t, gn_rpc_void_t, 1, 0)              \
-	X(P, upgrade, 7, gn_parent_upgrade_args_t, gn_rpc_void_t, 0, 0)        \
-	X(P, session_requests, 8, gn_rpc_void_t, gn_rpc_void_t, 1, 1)          \
-	X(P, deliver_session_cap, 9, gn_parent_id_args_t, gn_rpc_void_t, 1, 0) \
-	X(P, session_response, 10, gn_parent_response_args_t, gn_rpc_void_t, 0, 0)
+#define GN_PARENT_RPCS(X, P)                                                       \
+	X(P, session, 1, gn_parent_session_args_t, gn_rpc_void_t, 0, 0)            \
+	X(P, session_cap, 2, gn_parent_id_args_t, gn_rpc_void_t, 0, 1)             \
+	X(P, close, 3, gn_parent_id_args_t, gn_rpc_void_t, 0, 0)                   \
+	X(P, exit, 4, gn_parent_exit_args_t, gn_rpc_void_t, 0, 0)                  \
+	X(P, announce, 5, gn_parent_announce_args_t, gn_rpc_void_t, 0, 0)          \
+	X(P, session_sigh, 6, gn_rpc_void_t, gn_rpc_void_t, 1, 0)                  \
+	X(P, upgrade, 7, gn_parent_upgrade_args_t, gn_rpc_void_t, 0, 0)            \
+	X(P, session_requests, 8, gn_rpc_void_t, gn_rpc_void_t, 1, 1)              \
+	X(P, deliver_session_cap, 9, gn_parent_id_args_t, gn_rpc_void_t, 1, 0)     \
+	X(P, session_response, 10, gn_parent_response_args_t, gn_rpc_void_t, 0, 0) \
+	X(P, heartbeat_sigh, 11, gn_rpc_void_t, gn_rpc_void_t, 1, 0)               \
+	X(P, heartbeat_response, 12, gn_rpc_void_t, gn_rpc_void_t, 0, 0)
 
 GN_RPC_CLIENT(gn_parent, GN_PARENT_RPCS)
 

@@ -172,3 +172,27 @@ void gn_exit(gn_env_t *env, int value)
 	gn_ignore(gn_parent_exit(env->parent, &req, &res, NULL, NULL));
 	gn_platform_exit(value);
 }
+
+static void heartbeat(void *ctx, uint64_t count)
+{
+	gn_env_t *env = ctx;
+	gn_rpc_void_t none = {0};
+
+	(void)count;
+	gn_ignore(gn_parent_heartbeat_response(env->parent, &none, &none, NULL, NULL));
+}
+
+gn_err_t gn_env_heartbeat(gn_env_t *env)
+{
+	gn_rpc_void_t none = {0};
+	gn_cap_t sig;
+
+	gn_err_t err = gn_pd_session_alloc_signal(env->pd, &none, &none, NULL, &sig);
+	if (err != GN_OK)
+		return err;
+	err = gn_ep_sigh(env->ep, sig, heartbeat, env);
+	if (err == GN_OK)
+		err = gn_parent_heartbeat_sigh(env->parent, &none, &none, &sig, NULL);
+	gn_cap_drop(sig); /* the entrypoint and the parent keep theirs */
+	return err;
+}

@@ -33,8 +33,11 @@ typedef struct child {
 	gn_cap_t parent_obj;
 	uint32_t env_ids[3]; /* PD, CPU, LOG at init's parent */
 	gn_cap_t env_caps[3];
-	gn_cap_t ended;       /* signal context core submits when the program ends */
-	gn_cap_t session_sig; /* the child's: answers to its requests */
+	gn_cap_t ended;              /* signal context core submits when the program ends */
+	gn_cap_t heartbeat_sig;      /* the child's: init submits it each heartbeat round */
+	bool heartbeat_pending;      /* submitted, not answered yet */
+	uint64_t skipped_heartbeats; /* rounds not answered in a row */
+	gn_cap_t session_sig;        /* the child's: answers to its requests */
 	char provided[MAX_PROVIDED][GN_SERVICE_NAME_MAX]; /* announced services */
 	gn_cap_t requests_sig;               /* the child's: its session_requests changed */
 	gn_cap_t requests_ds;                /* init's: the session_requests ROM */
@@ -85,6 +88,11 @@ gn_err_t config_rom_create(child_t *c, uint64_t donated_ram, gn_cap_t *cap);
 void config_rom_destroy(gn_cap_t cap);
 /* c's inline <config> changed: its config ROMs get the new content and a signal. */
 void config_rom_update(child_t *c);
+
+/* Heartbeat monitoring (heartbeat.c): follows the config's <heartbeat rate_ms>. */
+void heartbeat_configure(void);
+/* Restarts child c, logging why (main.c). */
+void child_restart(child_t *c, char const *why);
 
 /* Called by session.c when a child exits (value) or must go (crash handled in main.c). */
 void child_exited(child_t *c, int value);

@@ -7,8 +7,8 @@
  * (`child "name" exited with exit value N`); one that ends otherwise (core killed it, it crashed)
  * as `child "name" ended without exiting`, learnt from the exception signal of its CPU session.
  * Either way its sessions are closed and its quota returns to init.
- * Still missing here (the init issue): dynamic reconfiguration, state reports, label rewriting,
- * resource requests, heartbeats, nested init's inline config.
+ * Still missing here (the init issue): resource requests and yield, <service> re-export,
+ * priorities.
  */
 #include <gneiss/cpu_session.h>
 #include <gneiss/dataspace.h>
@@ -295,6 +295,15 @@ static void apply_quota(child_t *c, uint64_t ram, uint64_t caps)
 	}
 }
 
+void child_restart(child_t *c, char const *why)
+{
+	gn_xml_node_t const start = c->start;
+
+	gn_log("child \"%s\" restarted (%s)", c->name, why);
+	destroy_child(c);
+	start_child(&start);
+}
+
 /*
  * Brings the children in line with the new config (Genode's rules): a child no longer listed
  * stops, one whose version changed or whose sessions would now be routed elsewhere restarts, a
@@ -321,10 +330,8 @@ static void apply_config(gn_xml_node_t const *old_config)
 		c->start = now;
 		bool const restart = !same_attr(&old, &now, "version") || sessions_route_changed(c);
 		if (restart) {
-			gn_log("child \"%s\" restarted (%s changed)", c->name,
-				same_attr(&old, &now, "version") ? "a route" : "its version");
-			destroy_child(c);
-			start_child(&now);
+			child_restart(c, same_attr(&old, &now, "version") ? "a route changed"
+									  : "its version changed");
 			continue;
 		}
 		if (child_quota(&now, "ram", "RAM", &ram) == GN_OK &&
@@ -344,6 +351,7 @@ static void apply_config(gn_xml_node_t const *old_config)
 			start_child(&start);
 	}
 	state_report_forget(NULL, true);
+	heartbeat_configure();
 	(void)old_config;
 }
 

@@ -136,6 +136,8 @@ static void write_report(void *ctx, uint64_t count)
 		gn_xml_gen_node_open(&g, "child");
 		gn_xml_gen_attr(&g, "name", c->name);
 		gn_xml_gen_attr(&g, "state", "alive");
+		if (c->skipped_heartbeats)
+			gn_xml_gen_attr_u64(&g, "skipped_heartbeats", c->skipped_heartbeats);
 		if ((option(&node, "child_ram") || option(&node, "child_caps")) &&
 			gn_pd_session_quota(c->env_caps[0], &none, &q, NULL, NULL) == GN_OK) {
 			if (option(&node, "child_ram"))

@@ -28,6 +28,8 @@ void lx_start(void *initial_sp)
 		lx_exit_group(127);
 	env.next_session_id = GN_PARENT_FIRST_ID;
 	gn_log_init(env.log);
+	if (gn_env_heartbeat(&env) != GN_OK)
+		gn_warning("cannot answer heartbeats");
 	gn_component_construct(&env);
 	gn_ep_run(env.ep);
 }
