@@ -277,9 +277,20 @@ static gn_err_t heartbeat_response(
 	return GN_OK;
 }
 
+/* Core hands init everything at boot: there is nothing more to give. */
+static gn_err_t resource_request(
+	void *obj, gn_rpc_request_t *req, gn_parent_resource_args_t const *args, gn_rpc_void_t *res)
+{
+	(void)obj;
+	(void)req;
+	(void)args;
+	(void)res;
+	return GN_ERR_DENIED;
+}
+
 static gn_parent_ops_t const ops = {session, session_cap, close, exit, announce, session_sigh,
 	upgrade, session_requests, deliver_session_cap, session_response, heartbeat_sigh,
-	heartbeat_response};
+	heartbeat_response, resource_request};
 
 gn_err_t core_parent_create(core_pd_t *child_pd, char const *child_name, gn_cap_t *cap)
 {

@@ -36,6 +36,13 @@ GN_NORETURN void gn_exit(gn_env_t *env, int value);
 gn_err_t gn_session(gn_env_t *env, char const *service, char const *args, gn_cap_t *cap,
 	uint32_t *id) GN_MUST_CHECK;
 
+/*
+ * Makes sure the component's own account has ram bytes and caps available, asking the parent for
+ * the rest and waiting (dispatching signals on the main thread) until it granted them.
+ * Errors: DENIED when the parent can never grant them.
+ */
+gn_err_t gn_resource_request(gn_env_t *env, uint64_t ram, uint64_t caps) GN_MUST_CHECK;
+
 /* Donates ram bytes and caps more to the open session id. Errors: INSUFFICIENT_RAM/_CAPS. */
 gn_err_t gn_session_upgrade(gn_env_t *env, uint32_t id, uint64_t ram, uint64_t caps) GN_MUST_CHECK;
 

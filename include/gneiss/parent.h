@@ -86,11 +86,17 @@ typedef struct {
 	char service[GN_SERVICE_NAME_MAX];
 } gn_parent_announce_args_t;
 
+typedef struct {
+	uint64_t ram, caps; /* wanted beyond what the account has */
+} gn_parent_resource_args_t;
+
 /*
  * session_sigh: the signal context the parent submits whenever one of the caller's session requests
  * was answered. heartbeat_sigh / heartbeat_response: the parent submits the signal now and then,
  * and a component whose entrypoint still runs answers (the library does both at start), so a
- * parent can tell a hung child. session_requests: takes the signal context for changes of the caller's
+ * parent can tell a hung child. resource_request: asks for more quota; OK when granted at once,
+ * AGAIN when recorded (the parent submits the session signal once it granted more), DENIED when it
+ * can never be granted. session_requests: takes the signal context for changes of the caller's
  * session_requests ROM and returns its dataspace (read-only for the server).
  */
 #define GN_PARENT_RPCS(X, P)                                                       \
@@ -105,7 +111,8 @@ typedef struct {
 	X(P, deliver_session_cap, 9, gn_parent_id_args_t, gn_rpc_void_t, 1, 0)     \
 	X(P, session_response, 10, gn_parent_response_args_t, gn_rpc_void_t, 0, 0) \
 	X(P, heartbeat_sigh, 11, gn_rpc_void_t, gn_rpc_void_t, 1, 0)               \
-	X(P, heartbeat_response, 12, gn_rpc_void_t, gn_rpc_void_t, 0, 0)
+	X(P, heartbeat_response, 12, gn_rpc_void_t, gn_rpc_void_t, 0, 0)           \
+	X(P, resource_request, 13, gn_parent_resource_args_t, gn_rpc_void_t, 0, 0)
 
 GN_RPC_CLIENT(gn_parent, GN_PARENT_RPCS)
 

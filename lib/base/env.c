@@ -79,20 +79,68 @@ static void close_id(gn_env_t *env, uint32_t id)
 			return;
 }
 
-/* The donation doubled (at least by `floor`), or false when the account cannot give more. */
-static bool raise_donation(gn_env_t *env, char *args, char const *key, uint64_t floor)
+gn_err_t gn_resource_request(gn_env_t *env, uint64_t ram, uint64_t caps)
 {
 	gn_pd_quota_res_t q;
 	gn_rpc_void_t none = {0};
+
+	for (;;) {
+		gn_err_t err = gn_pd_session_quota(env->pd, &none, &q, NULL, NULL);
+		if (err != GN_OK)
+			return err;
+		uint64_t const has_ram = q.ram_quota - q.ram_used,
+			       has_caps = q.cap_quota - q.cap_used;
+		if (has_ram >= ram && has_caps >= caps)
+			return GN_OK;
+		gn_parent_resource_args_t const want = {
+			ram > has_ram ? ram - has_ram : 0, caps > has_caps ? caps - has_caps : 0};
+		err = gn_parent_resource_request(env->parent, &want, &none, NULL, NULL);
+		if (err == GN_ERR_AGAIN)
+			err = await_progress(env);
+		if (err != GN_OK)
+			return err;
+	}
+}
+
+static uint64_t donation(char const *args, char const *key)
+{
+	uint64_t value = 0;
+
+	return gn_args_get_num(args, key, &value) == GN_OK ? value : 0;
+}
+
+/* The account has what the donation of args names. */
+static bool afford(gn_env_t *env, char const *args)
+{
+	gn_pd_quota_res_t q;
+	gn_rpc_void_t none = {0};
+
+	return gn_pd_session_quota(env->pd, &none, &q, NULL, NULL) == GN_OK &&
+	       q.ram_quota - q.ram_used >= donation(args, "ram_quota") &&
+	       q.cap_quota - q.cap_used >= donation(args, "cap_quota");
+}
+
+/* Asks the parent until the account can pay the donation of args; false when it cannot. */
+static bool account_for(gn_env_t *env, char const *args)
+{
+	return gn_resource_request(env, donation(args, "ram_quota"), donation(args, "cap_quota")) ==
+	       GN_OK;
+}
+
+/*
+ * The donation doubled (at least by `floor`), asking the parent for quota when the account is too
+ * poor; false when it cannot give more.
+ */
+static bool raise_donation(gn_env_t *env, char *args, char const *key, uint64_t floor)
+{
 	uint64_t have = 0;
 
 	if (gn_args_get_num(args, key, &have) != GN_OK)
 		have = 0;
 	uint64_t const want = have * 2 > have + floor ? have * 2 : have + floor;
-	if (gn_pd_session_quota(env->pd, &none, &q, NULL, NULL) != GN_OK)
-		return false;
-	uint64_t const avail = key[0] == 'r' ? q.ram_quota - q.ram_used : q.cap_quota - q.cap_used;
-	return want <= avail && gn_args_set_num(args, GN_SESSION_ARGS_MAX, key, want) == GN_OK;
+	bool const ram = key[0] == 'r';
+	return gn_resource_request(env, ram ? want : 0, ram ? 0 : want) == GN_OK &&
+	       gn_args_set_num(args, GN_SESSION_ARGS_MAX, key, want) == GN_OK;
 }
 
 gn_err_t gn_session(
@@ -121,11 +169,15 @@ gn_err_t gn_session(
 		if (requested)
 			close_id(env,
 				close.id); /* the parent keeps a refused request until closed */
-		bool const more = attempt < RETRIES &&
-				  ((err == GN_ERR_INSUFFICIENT_RAM &&
-					   raise_donation(env, req.args, "ram_quota", 4096)) ||
-					  (err == GN_ERR_INSUFFICIENT_CAPS &&
-						  raise_donation(env, req.args, "cap_quota", 1)));
+		bool const more =
+			attempt < RETRIES &&
+			(err == GN_ERR_INSUFFICIENT_RAM || err == GN_ERR_INSUFFICIENT_CAPS) &&
+			(afford(env, req.args)
+					? raise_donation(env, req.args,
+						  err == GN_ERR_INSUFFICIENT_RAM ? "ram_quota"
+										 : "cap_quota",
+						  err == GN_ERR_INSUFFICIENT_RAM ? 4096 : 1)
+					: account_for(env, req.args));
 		if (!more)
 			return err;
 	}
@@ -152,6 +204,9 @@ gn_err_t gn_session_upgrade(gn_env_t *env, uint32_t id, uint64_t ram, uint64_t c
 		(unsigned long long)ram, (unsigned long long)caps);
 	if (err == GN_OK)
 		err = upgrade_id(env, id, args);
+	if ((err == GN_ERR_INSUFFICIENT_RAM || err == GN_ERR_INSUFFICIENT_CAPS) &&
+		gn_resource_request(env, ram, caps) == GN_OK)
+		err = upgrade_id(env, id, args); /* the account could not pay: it can now */
 	/* an upgrade by nothing answers once the server has taken this one in */
 	if (err == GN_OK && (ram || caps))
 		err = upgrade_id(env, id, "ram_quota=0, cap_quota=0");

@@ -37,7 +37,8 @@ typedef struct child {
 	gn_cap_t heartbeat_sig;      /* the child's: init submits it each heartbeat round */
 	bool heartbeat_pending;      /* submitted, not answered yet */
 	uint64_t skipped_heartbeats; /* rounds not answered in a row */
-	gn_cap_t session_sig;        /* the child's: answers to its requests */
+	uint64_t requested_ram, requested_caps; /* asked for beyond its quota, not granted */
+	gn_cap_t session_sig;                   /* the child's: answers to its requests */
 	char provided[MAX_PROVIDED][GN_SERVICE_NAME_MAX]; /* announced services */
 	gn_cap_t requests_sig;               /* the child's: its session_requests changed */
 	gn_cap_t requests_ds;                /* init's: the session_requests ROM */
@@ -91,6 +92,12 @@ void config_rom_update(child_t *c);
 
 /* Heartbeat monitoring (heartbeat.c): follows the config's <heartbeat rate_ms>. */
 void heartbeat_configure(void);
+/*
+ * Child c asks for more quota (main.c): granted from init's spare quota up to the start node's
+ * ram_limit/caps_limit; otherwise recorded for the state report and DENIED.
+ */
+gn_err_t child_resource_request(child_t *c, uint64_t ram, uint64_t caps);
+
 /* Restarts child c, logging why (main.c). */
 void child_restart(child_t *c, char const *why);
 

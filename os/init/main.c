@@ -295,6 +295,33 @@ static void apply_quota(child_t *c, uint64_t ram, uint64_t caps)
 	}
 }
 
+gn_err_t child_resource_request(child_t *c, uint64_t ram, uint64_t caps)
+{
+	uint64_t ram_limit = 0, caps_limit = 0;
+	gn_rpc_void_t none = {0};
+
+	gn_ignore(gn_xml_attr_u64(&c->start, "ram_limit", 0, &ram_limit));
+	gn_ignore(gn_xml_attr_u64(&c->start, "caps_limit", 0, &caps_limit));
+	gn_log("child \"%s\" requests %llu bytes and %llu caps more", c->name,
+		(unsigned long long)ram, (unsigned long long)caps);
+	bool const fits =
+		(!ram || c->ram + ram <= ram_limit) && (!caps || c->caps + caps <= caps_limit);
+	if (!fits || gn_pd_session_transfer_quota(init_env->pd, &(gn_pd_transfer_args_t){ram, caps},
+			     &none, &c->env_caps[0], NULL) != GN_OK) {
+		c->requested_ram = ram;
+		c->requested_caps = caps;
+		state_report_stale();
+		return GN_ERR_DENIED;
+	}
+	c->ram += ram;
+	c->caps += caps;
+	c->requested_ram = c->requested_caps = 0;
+	gn_log("child \"%s\" granted, now %llu bytes and %llu caps", c->name,
+		(unsigned long long)c->ram, (unsigned long long)c->caps);
+	state_report_stale();
+	return GN_OK;
+}
+
 void child_restart(child_t *c, char const *why)
 {
 	gn_xml_node_t const start = c->start;

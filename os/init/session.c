@@ -654,9 +654,17 @@ static gn_err_t heartbeat_response(
 	return GN_OK;
 }
 
+static gn_err_t resource_request(
+	void *obj, gn_rpc_request_t *req, gn_parent_resource_args_t const *args, gn_rpc_void_t *res)
+{
+	(void)req;
+	(void)res;
+	return child_resource_request(obj, args->ram, args->caps);
+}
+
 static gn_parent_ops_t const parent_ops = {session, session_cap, close, exit, announce,
 	session_sigh, upgrade, session_requests, deliver_session_cap, session_response,
-	heartbeat_sigh, heartbeat_response};
+	heartbeat_sigh, heartbeat_response, resource_request};
 
 /* ---- children coming and going ------------------------------------------------------------------ */
 

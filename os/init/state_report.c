@@ -91,14 +91,16 @@ static bool open_report(uint64_t buffer)
 	return true;
 }
 
-static void quota(
-	gn_xml_gen_t *g, char const *type, uint64_t assigned, uint64_t quota, uint64_t used)
+static void quota(gn_xml_gen_t *g, char const *type, uint64_t assigned, uint64_t quota,
+	uint64_t used, uint64_t requested)
 {
 	gn_xml_gen_node_open(g, type);
 	gn_xml_gen_attr_u64(g, "assigned", assigned);
 	gn_xml_gen_attr_u64(g, "quota", quota);
 	gn_xml_gen_attr_u64(g, "used", used);
 	gn_xml_gen_attr_u64(g, "avail", quota > used ? quota - used : 0);
+	if (requested)
+		gn_xml_gen_attr_u64(g, "requested", requested);
 	gn_xml_gen_node_close(g);
 }
 
@@ -125,9 +127,9 @@ static void write_report(void *ctx, uint64_t count)
 	if ((option(&node, "init_ram") || option(&node, "init_caps")) &&
 		gn_pd_session_quota(init_env->pd, &none, &q, NULL, NULL) == GN_OK) {
 		if (option(&node, "init_ram"))
-			quota(&g, "ram", q.ram_quota, q.ram_quota, q.ram_used);
+			quota(&g, "ram", q.ram_quota, q.ram_quota, q.ram_used, 0);
 		if (option(&node, "init_caps"))
-			quota(&g, "caps", q.cap_quota, q.cap_quota, q.cap_used);
+			quota(&g, "caps", q.cap_quota, q.cap_quota, q.cap_used, 0);
 	}
 	for (unsigned i = 0; i < MAX_CHILDREN; i++) {
 		child_t *c = &init_children[i];
@@ -141,9 +143,10 @@ static void write_report(void *ctx, uint64_t count)
 		if ((option(&node, "child_ram") || option(&node, "child_caps")) &&
 			gn_pd_session_quota(c->env_caps[0], &none, &q, NULL, NULL) == GN_OK) {
 			if (option(&node, "child_ram"))
-				quota(&g, "ram", c->ram, q.ram_quota, q.ram_used);
+				quota(&g, "ram", c->ram, q.ram_quota, q.ram_used, c->requested_ram);
 			if (option(&node, "child_caps"))
-				quota(&g, "caps", c->caps, q.cap_quota, q.cap_used);
+				quota(&g, "caps", c->caps, q.cap_quota, q.cap_used,
+					c->requested_caps);
 		}
 		if (option(&node, "requested"))
 			sessions_report(c, &g, true, option(&node, "session_args"));
