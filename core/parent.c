@@ -288,9 +288,26 @@ static gn_err_t resource_request(
 	return GN_ERR_DENIED;
 }
 
+/* Core never asks init to yield. */
+static gn_err_t yield_sigh(
+	void *obj, gn_rpc_request_t *req, gn_rpc_void_t const *args, gn_rpc_void_t *res)
+{
+	return heartbeat_sigh(obj, req, args, res);
+}
+
+static gn_err_t yield_request(
+	void *obj, gn_rpc_request_t *req, gn_rpc_void_t const *args, gn_parent_resource_args_t *res)
+{
+	(void)obj;
+	(void)req;
+	(void)args;
+	*res = (gn_parent_resource_args_t){0, 0};
+	return GN_OK;
+}
+
 static gn_parent_ops_t const ops = {session, session_cap, close, exit, announce, session_sigh,
 	upgrade, session_requests, deliver_session_cap, session_response, heartbeat_sigh,
-	heartbeat_response, resource_request};
+	heartbeat_response, resource_request, yield_sigh, yield_request, heartbeat_response};
 
 gn_err_t core_parent_create(core_pd_t *child_pd, char const *child_name, gn_cap_t *cap)
 {

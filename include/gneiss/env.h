@@ -43,6 +43,15 @@ gn_err_t gn_session(gn_env_t *env, char const *service, char const *args, gn_cap
  */
 gn_err_t gn_resource_request(gn_env_t *env, uint64_t ram, uint64_t caps) GN_MUST_CHECK;
 
+/* Frees what it can of ram bytes and caps the parent wants back. */
+typedef void (*gn_yield_fn_t)(void *ctx, uint64_t ram, uint64_t caps);
+
+/*
+ * Calls fn in the entrypoint whenever the parent asks for quota back; the library then tells the
+ * parent it may take what is free.
+ */
+gn_err_t gn_yield_handler(gn_env_t *env, gn_yield_fn_t fn, void *ctx) GN_MUST_CHECK;
+
 /* Donates ram bytes and caps more to the open session id. Errors: INSUFFICIENT_RAM/_CAPS. */
 gn_err_t gn_session_upgrade(gn_env_t *env, uint32_t id, uint64_t ram, uint64_t caps) GN_MUST_CHECK;
 

@@ -96,7 +96,9 @@ typedef struct {
  * and a component whose entrypoint still runs answers (the library does both at start), so a
  * parent can tell a hung child. resource_request: asks for more quota; OK when granted at once,
  * AGAIN when recorded (the parent submits the session signal once it granted more), DENIED when it
- * can never be granted. session_requests: takes the signal context for changes of the caller's
+ * can never be granted. yield_sigh / yield_request / yield_response: the parent submits the
+ * signal when it wants quota back; the child asks how much, frees what it can and responds, and
+ * the parent takes back what is free then. session_requests: takes the signal context for changes of the caller's
  * session_requests ROM and returns its dataspace (read-only for the server).
  */
 #define GN_PARENT_RPCS(X, P)                                                       \
@@ -112,7 +114,10 @@ typedef struct {
 	X(P, session_response, 10, gn_parent_response_args_t, gn_rpc_void_t, 0, 0) \
 	X(P, heartbeat_sigh, 11, gn_rpc_void_t, gn_rpc_void_t, 1, 0)               \
 	X(P, heartbeat_response, 12, gn_rpc_void_t, gn_rpc_void_t, 0, 0)           \
-	X(P, resource_request, 13, gn_parent_resource_args_t, gn_rpc_void_t, 0, 0)
+	X(P, resource_request, 13, gn_parent_resource_args_t, gn_rpc_void_t, 0, 0) \
+	X(P, yield_sigh, 14, gn_rpc_void_t, gn_rpc_void_t, 1, 0)                   \
+	X(P, yield_request, 15, gn_rpc_void_t, gn_parent_resource_args_t, 0, 0)    \
+	X(P, yield_response, 16, gn_rpc_void_t, gn_rpc_void_t, 0, 0)
 
 GN_RPC_CLIENT(gn_parent, GN_PARENT_RPCS)
 

@@ -251,3 +251,40 @@ gn_err_t gn_env_heartbeat(gn_env_t *env)
 	gn_cap_drop(sig); /* the entrypoint and the parent keep theirs */
 	return err;
 }
+
+typedef struct {
+	gn_env_t *env;
+	gn_yield_fn_t fn;
+	void *ctx;
+} yield_t;
+
+static yield_t yielder;
+
+static void yield_signal(void *ctx, uint64_t count)
+{
+	yield_t *y = ctx;
+	gn_rpc_void_t none = {0};
+	gn_parent_resource_args_t want = {0, 0};
+
+	(void)count;
+	if (gn_parent_yield_request(y->env->parent, &none, &want, NULL, NULL) == GN_OK &&
+		(want.ram || want.caps))
+		y->fn(y->ctx, want.ram, want.caps);
+	gn_ignore(gn_parent_yield_response(y->env->parent, &none, &none, NULL, NULL));
+}
+
+gn_err_t gn_yield_handler(gn_env_t *env, gn_yield_fn_t fn, void *ctx)
+{
+	gn_rpc_void_t none = {0};
+	gn_cap_t sig;
+
+	gn_err_t err = gn_pd_session_alloc_signal(env->pd, &none, &none, NULL, &sig);
+	if (err != GN_OK)
+		return err;
+	yielder = (yield_t){env, fn, ctx};
+	err = gn_ep_sigh(env->ep, sig, yield_signal, &yielder);
+	if (err == GN_OK)
+		err = gn_parent_yield_sigh(env->parent, &none, &none, &sig, NULL);
+	gn_cap_drop(sig);
+	return err;
+}

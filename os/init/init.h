@@ -38,6 +38,8 @@ typedef struct child {
 	bool heartbeat_pending;      /* submitted, not answered yet */
 	uint64_t skipped_heartbeats; /* rounds not answered in a row */
 	uint64_t requested_ram, requested_caps; /* asked for beyond its quota, not granted */
+	gn_cap_t yield_sig;                     /* the child's: init wants quota back */
+	uint64_t target_ram, target_caps;       /* the quota the config wants it to have */
 	gn_cap_t session_sig;                   /* the child's: answers to its requests */
 	char provided[MAX_PROVIDED][GN_SERVICE_NAME_MAX]; /* announced services */
 	gn_cap_t requests_sig;               /* the child's: its session_requests changed */
@@ -97,6 +99,9 @@ void heartbeat_configure(void);
  * ram_limit/caps_limit; otherwise recorded for the state report and DENIED.
  */
 gn_err_t child_resource_request(child_t *c, uint64_t ram, uint64_t caps);
+/* What c is asked to yield now, and c's answer that it did (main.c). */
+gn_parent_resource_args_t child_yield_request(child_t *c);
+void child_yielded(child_t *c);
 
 /* Restarts child c, logging why (main.c). */
 void child_restart(child_t *c, char const *why);

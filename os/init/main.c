@@ -17,6 +17,7 @@
 #include <gneiss/log.h>
 #include <gneiss/pd_session.h>
 #include <gneiss/rom_session.h>
+#include <gneiss/signal.h>
 #include <gneiss/string.h>
 
 #include "init.h"
@@ -172,8 +173,8 @@ static void start_child(gn_xml_node_t const *start)
 	if (err == GN_OK)
 		err = open_env(c, ram, caps);
 	if (err == GN_OK) {
-		c->ram = ram;
-		c->caps = caps;
+		c->ram = c->target_ram = ram;
+		c->caps = c->target_caps = caps;
 	}
 	if (err == GN_OK)
 		err = gn_pd_session_alloc_signal(init_env->pd, &none, &none, NULL, &c->ended);
@@ -256,11 +257,57 @@ static bool same_node(gn_xml_node_t const *a, gn_xml_node_t const *b)
 }
 
 /* Gives or takes back quota so that c has what its new start node says. */
-static void apply_quota(child_t *c, uint64_t ram, uint64_t caps)
+/* Takes back what c does not use of its quota above the target; true when it is at the target. */
+static bool take_back(child_t *c)
 {
 	gn_rpc_void_t none = {0};
 	gn_pd_quota_res_t q;
 
+	if (c->ram <= c->target_ram && c->caps <= c->target_caps)
+		return true;
+	if (gn_pd_session_quota(c->env_caps[0], &none, &q, NULL, NULL) != GN_OK)
+		return false;
+	uint64_t less_ram = c->ram > c->target_ram ? c->ram - c->target_ram : 0;
+	uint64_t less_caps = c->caps > c->target_caps ? c->caps - c->target_caps : 0;
+	if (less_ram > q.ram_quota - q.ram_used)
+		less_ram = q.ram_quota - q.ram_used;
+	if (less_caps > q.cap_quota - q.cap_used)
+		less_caps = q.cap_quota - q.cap_used;
+	if ((less_ram || less_caps) && gn_pd_session_transfer_quota(c->env_caps[0],
+					       &(gn_pd_transfer_args_t){less_ram, less_caps}, &none,
+					       &init_env->pd, NULL) == GN_OK) {
+		c->ram -= less_ram;
+		c->caps -= less_caps;
+	}
+	return c->ram <= c->target_ram && c->caps <= c->target_caps;
+}
+
+gn_parent_resource_args_t child_yield_request(child_t *c)
+{
+	return (gn_parent_resource_args_t){c->ram > c->target_ram ? c->ram - c->target_ram : 0,
+		c->caps > c->target_caps ? c->caps - c->target_caps : 0};
+}
+
+void child_yielded(child_t *c)
+{
+	uint64_t const before = c->ram;
+
+	bool const done = take_back(c);
+	gn_log("child \"%s\" yielded %llu bytes%s", c->name, (unsigned long long)(before - c->ram),
+		done ? "" : ", not yet all asked for");
+	state_report_stale();
+}
+
+/*
+ * Gives or takes back quota so that c has what its new start node says: more at once, less by
+ * taking back what c does not use and asking it to yield the rest.
+ */
+static void apply_quota(child_t *c, uint64_t ram, uint64_t caps)
+{
+	gn_rpc_void_t none = {0};
+
+	c->target_ram = ram;
+	c->target_caps = caps;
 	if (ram > c->ram || caps > c->caps) {
 		uint64_t const more_ram = ram > c->ram ? ram - c->ram : 0;
 		uint64_t const more_caps = caps > c->caps ? caps - c->caps : 0;
@@ -272,27 +319,13 @@ static void apply_quota(child_t *c, uint64_t ram, uint64_t caps)
 		} else
 			gn_warning("%s: cannot raise its quota: init has too little", c->name);
 	}
-	if ((ram < c->ram || caps < c->caps) &&
-		gn_pd_session_quota(c->env_caps[0], &none, &q, NULL, NULL) == GN_OK) {
-		/* only what the child does not use: taking more would need it to yield */
-		uint64_t less_ram = ram < c->ram ? c->ram - ram : 0;
-		uint64_t less_caps = caps < c->caps ? c->caps - caps : 0;
-		if (less_ram > q.ram_quota - q.ram_used)
-			less_ram = q.ram_quota - q.ram_used;
-		if (less_caps > q.cap_quota - q.cap_used)
-			less_caps = q.cap_quota - q.cap_used;
-		if (gn_pd_session_transfer_quota(c->env_caps[0],
-			    &(gn_pd_transfer_args_t){less_ram, less_caps}, &none, &init_env->pd,
-			    NULL) == GN_OK) {
-			c->ram -= less_ram;
-			c->caps -= less_caps;
-		}
-		if (c->ram > ram || c->caps > caps)
-			gn_warning("%s: keeps %llu bytes and %llu caps above its new quota, in use",
-				c->name,
-				(unsigned long long)(c->ram - (ram < c->ram ? ram : c->ram)),
-				(unsigned long long)(c->caps - (caps < c->caps ? caps : c->caps)));
-	}
+	if (take_back(c))
+		return;
+	gn_parent_resource_args_t const want = child_yield_request(c);
+	gn_log("asking child \"%s\" to yield %llu bytes and %llu caps", c->name,
+		(unsigned long long)want.ram, (unsigned long long)want.caps);
+	if (c->yield_sig)
+		gn_ignore(gn_signal_submit(c->yield_sig, 1));
 }
 
 gn_err_t child_resource_request(child_t *c, uint64_t ram, uint64_t caps)
@@ -315,6 +348,8 @@ gn_err_t child_resource_request(child_t *c, uint64_t ram, uint64_t caps)
 	}
 	c->ram += ram;
 	c->caps += caps;
+	c->target_ram = c->ram;
+	c->target_caps = c->caps;
 	c->requested_ram = c->requested_caps = 0;
 	gn_log("child \"%s\" granted, now %llu bytes and %llu caps", c->name,
 		(unsigned long long)c->ram, (unsigned long long)c->caps);

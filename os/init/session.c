@@ -662,9 +662,43 @@ static gn_err_t resource_request(
 	return child_resource_request(obj, args->ram, args->caps);
 }
 
+static gn_err_t yield_sigh(
+	void *obj, gn_rpc_request_t *req, gn_rpc_void_t const *args, gn_rpc_void_t *res)
+{
+	child_t *c = obj;
+
+	(void)args;
+	(void)res;
+	if (gn_cap_kind(req->caps_in[0]) != GN_CAP_KIND_SIGNAL)
+		return GN_ERR_INVALID_CAP;
+	gn_cap_drop(c->yield_sig);
+	c->yield_sig = gn_cap_copy(req->caps_in[0]);
+	return GN_OK;
+}
+
+static gn_err_t yield_request(
+	void *obj, gn_rpc_request_t *req, gn_rpc_void_t const *args, gn_parent_resource_args_t *res)
+{
+	(void)req;
+	(void)args;
+	*res = child_yield_request(obj);
+	return GN_OK;
+}
+
+static gn_err_t yield_response(
+	void *obj, gn_rpc_request_t *req, gn_rpc_void_t const *args, gn_rpc_void_t *res)
+{
+	(void)req;
+	(void)args;
+	(void)res;
+	child_yielded(obj);
+	return GN_OK;
+}
+
 static gn_parent_ops_t const parent_ops = {session, session_cap, close, exit, announce,
 	session_sigh, upgrade, session_requests, deliver_session_cap, session_response,
-	heartbeat_sigh, heartbeat_response, resource_request};
+	heartbeat_sigh, heartbeat_response, resource_request, yield_sigh, yield_request,
+	yield_response};
 
 /* ---- children coming and going ------------------------------------------------------------------ */
 
@@ -726,7 +760,8 @@ void sessions_child_gone(child_t *c)
 	gn_cap_drop(c->requests_sig);
 	gn_cap_drop(c->session_sig);
 	gn_cap_drop(c->heartbeat_sig);
-	c->requests_sig = c->session_sig = c->heartbeat_sig = GN_CAP_INVALID;
+	gn_cap_drop(c->yield_sig);
+	c->requests_sig = c->session_sig = c->heartbeat_sig = c->yield_sig = GN_CAP_INVALID;
 	gn_ep_dissolve(init_env->ep, c->parent_obj);
 	gn_cap_drop(c->parent_obj);
 	c->parent_obj = GN_CAP_INVALID;
