@@ -227,6 +227,12 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	@tool/bench/run
 
+# The churn soak: thousands of start/kill cycles; core's and init's memory and descriptors must
+# stay flat (SOAK_CYCLES, default 10000).
+soak: deps
+	@$(MAKE) --no-print-directory all
+	@tool/soak/run
+
 clean:
 	rm -rf $(BUILD)
 
