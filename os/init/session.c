@@ -508,6 +508,16 @@ static gn_err_t upgrade(
 	return err == GN_ERR_AGAIN ? GN_OK : insufficient(err);
 }
 
+/* Keeps the signal context a child registered in *slot, replacing the previous one. */
+static gn_err_t keep_signal(gn_cap_t *slot, gn_cap_t sig)
+{
+	if (gn_cap_kind(sig) != GN_CAP_KIND_SIGNAL)
+		return GN_ERR_INVALID_CAP;
+	gn_cap_drop(*slot);
+	*slot = gn_cap_copy(sig);
+	return GN_OK;
+}
+
 static gn_err_t session_sigh(
 	void *obj, gn_rpc_request_t *req, gn_rpc_void_t const *args, gn_rpc_void_t *res)
 {
@@ -515,11 +525,7 @@ static gn_err_t session_sigh(
 
 	(void)args;
 	(void)res;
-	if (gn_cap_kind(req->caps_in[0]) != GN_CAP_KIND_SIGNAL)
-		return GN_ERR_INVALID_CAP;
-	gn_cap_drop(c->session_sig);
-	c->session_sig = gn_cap_copy(req->caps_in[0]);
-	return GN_OK;
+	return keep_signal(&c->session_sig, req->caps_in[0]);
 }
 
 /* ---- the parent interface: a server's answers ------------------------------------------------- */
@@ -632,11 +638,7 @@ static gn_err_t heartbeat_sigh(
 
 	(void)args;
 	(void)res;
-	if (gn_cap_kind(req->caps_in[0]) != GN_CAP_KIND_SIGNAL)
-		return GN_ERR_INVALID_CAP;
-	gn_cap_drop(c->heartbeat_sig);
-	c->heartbeat_sig = gn_cap_copy(req->caps_in[0]);
-	return GN_OK;
+	return keep_signal(&c->heartbeat_sig, req->caps_in[0]);
 }
 
 static gn_err_t heartbeat_response(
@@ -669,11 +671,7 @@ static gn_err_t yield_sigh(
 
 	(void)args;
 	(void)res;
-	if (gn_cap_kind(req->caps_in[0]) != GN_CAP_KIND_SIGNAL)
-		return GN_ERR_INVALID_CAP;
-	gn_cap_drop(c->yield_sig);
-	c->yield_sig = gn_cap_copy(req->caps_in[0]);
-	return GN_OK;
+	return keep_signal(&c->yield_sig, req->caps_in[0]);
 }
 
 static gn_err_t yield_request(
