@@ -20,6 +20,8 @@
 #include "sandbox.h"
 
 enum {
+	RLIMIT_NOFILE = 7,
+	CORE_MAX_FDS = 64 * 1024,
 	CLONE_NEWPID = 0x20000000,
 	CLONE_NEWNET = 0x40000000,
 	LX_SIGCHLD = 17,
@@ -205,6 +207,30 @@ static void start_init(void)
 		fatal(gn_err_name(err), 0);
 }
 
+/*
+ * Core holds about ten descriptors per component (objects, channels, pidfd, seccomp listener,
+ * dataspaces): the usual limit of 1024 would end the system at about a hundred components, with
+ * descriptors cut off in flight. Core is root, so it may raise both limits.
+ */
+static void raise_descriptor_limit(void)
+{
+	struct {
+		uint64_t cur, max;
+	} limit = {CORE_MAX_FDS, CORE_MAX_FDS}, old;
+
+	if (lx_syscall4(__NR_prlimit64, 0, RLIMIT_NOFILE, NULL, &old) != 0)
+		return;
+	if (old.cur >= CORE_MAX_FDS)
+		return;
+	if (lx_syscall4(__NR_prlimit64, 0, RLIMIT_NOFILE, &limit, NULL) == 0)
+		return;
+	limit = old; /* the hard limit is as far as an unprivileged raise goes */
+	limit.cur = old.max;
+	if (lx_syscall4(__NR_prlimit64, 0, RLIMIT_NOFILE, &limit, NULL) != 0 || old.max < 4096)
+		core_log("Warning: core may hold only %llu descriptors: fewer components fit",
+			(unsigned long long)limit.cur);
+}
+
 void lx_start(void *initial_sp)
 {
 	(void)initial_sp;
@@ -216,6 +242,7 @@ void lx_start(void *initial_sp)
 		lx_exit_group(77);
 	}
 	become_pid1();
+	raise_descriptor_limit();
 	if (gn_ep_create(&ep) != GN_OK || sandbox_prepare() != GN_OK)
 		fatal("core setup", 0);
 	core_account()->ram_quota = CORE_RAM;

@@ -142,15 +142,23 @@ static bool enter_empty_root(void)
 
 static bool arrange_fds(sandbox_config_t const *cfg, int notify_fd)
 {
-	/* via high numbers first, so no source is overwritten before it was copied */
+	int src[SANDBOX_ENV_FDS + 2], top = GN_SECCOMP_EXEC_FD;
+
 	for (int i = 0; i < SANDBOX_ENV_FDS; i++)
-		if (lx_syscall3(__NR_dup3, cfg->env_fds[i], 900 + i, 0) < 0)
+		src[i] = cfg->env_fds[i];
+	src[SANDBOX_ENV_FDS] = notify_fd;
+	src[SANDBOX_ENV_FDS + 1] = cfg->binary_fd;
+	for (int i = 0; i < SANDBOX_ENV_FDS + 2; i++)
+		top = src[i] > top ? src[i] : top;
+	/* via numbers above every source and the target, so no source is overwritten early */
+	for (int i = 0; i < SANDBOX_ENV_FDS + 2; i++)
+		if (lx_syscall3(__NR_dup3, src[i], top + 1 + i, 0) < 0)
 			return false;
-	if (lx_syscall3(__NR_dup3, notify_fd, 900 + SANDBOX_ENV_FDS, 0) < 0 ||
-		lx_syscall3(__NR_dup3, cfg->binary_fd, GN_SECCOMP_EXEC_FD, O_CLOEXEC) < 0)
+	if (lx_syscall3(__NR_dup3, top + 1 + SANDBOX_ENV_FDS + 1, GN_SECCOMP_EXEC_FD, O_CLOEXEC) <
+		0)
 		return false;
 	for (int i = 0; i <= SANDBOX_ENV_FDS; i++)
-		if (lx_syscall3(__NR_dup3, 900 + i, i, 0) < 0)
+		if (lx_syscall3(__NR_dup3, top + 1 + i, i, 0) < 0)
 			return false;
 	return lx_syscall3(__NR_close_range, SANDBOX_ENV_FDS + 1, GN_SECCOMP_EXEC_FD - 1, 0) == 0 &&
 	       lx_syscall3(__NR_close_range, GN_SECCOMP_EXEC_FD + 1, ~0u, 0) == 0;

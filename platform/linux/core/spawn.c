@@ -98,6 +98,8 @@ static void on_exit(void *ctx, int fd, uint32_t events)
 	gn_memcpy(&status, info + 24, sizeof(status));
 	stop_watching(pd);
 	pd->pid = -1;
+	if (code == CLD_EXITED && status >= 100) /* the sandbox or the startup code gave up */
+		core_log("%s: ended with status %d before it ran", pd->label, status);
 	if (code == CLD_EXITED)
 		core_pd_program_ended(pd, status, 0, NULL);
 	else

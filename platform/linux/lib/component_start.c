@@ -28,8 +28,9 @@ void lx_start(void *initial_sp)
 		lx_exit_group(127);
 	env.next_session_id = GN_PARENT_FIRST_ID;
 	gn_log_init(env.log);
-	if (gn_env_heartbeat(&env) != GN_OK)
-		gn_warning("cannot answer heartbeats");
+	gn_err_t const err = gn_env_heartbeat(&env);
+	if (err != GN_OK)
+		gn_warning("cannot answer heartbeats: %s", gn_err_name(err));
 	gn_component_construct(&env);
 	gn_ep_run(env.ep);
 }
