@@ -16,8 +16,6 @@
 #include <gneiss/time.h>
 #include <gneiss/xml.h>
 
-#include "test_check.h"
-
 enum {
 	MAX_SESSIONS = 8,
 	NAME_MAX = 64
@@ -30,7 +28,7 @@ typedef struct {
 	size_t size;
 } session_t;
 
-gn_env_t *test_env;
+static gn_env_t *env;
 static session_t sessions[MAX_SESSIONS];
 static gn_xml_node_t config;
 static char current_rom[NAME_MAX];
@@ -49,14 +47,14 @@ static gn_err_t fill(session_t *s)
 	bool writable;
 
 	if (s->ds) {
-		gn_ignore(gn_pd_session_free_ram(test_env->pd, &none, &none, &s->ds, NULL));
+		gn_ignore(gn_pd_session_free_ram(env->pd, &none, &none, &s->ds, NULL));
 		gn_cap_drop(s->ds);
 		s->ds = GN_CAP_INVALID;
 	}
 	s->size = 0;
 	bool const has =
 		gn_strcmp(s->rom, current_rom) == 0 && gn_xml_first_sub(&current, &content);
-	gn_err_t err = gn_pd_session_alloc_ram(test_env->pd,
+	gn_err_t err = gn_pd_session_alloc_ram(env->pd,
 		&(gn_pd_alloc_ram_args_t){has && content.len ? content.len : 1}, &alloc, NULL,
 		&s->ds);
 	if (err != GN_OK || !has)
@@ -117,8 +115,7 @@ static gn_err_t create(void *ctx, char const *args, gn_cap_t *cap)
 		gn_memcpy(s->rom, last, last_len);
 		gn_err_t err = fill(s);
 		if (err == GN_OK)
-			err = gn_ep_manage(
-				test_env->ep, s, &gn_rom_session_iface, &rom_ops, &s->cap);
+			err = gn_ep_manage(env->ep, s, &gn_rom_session_iface, &rom_ops, &s->cap);
 		if (err != GN_OK) {
 			s->used = false;
 			return err;
@@ -131,7 +128,7 @@ static gn_err_t create(void *ctx, char const *args, gn_cap_t *cap)
 
 static void close(void *ctx, gn_cap_t cap)
 {
-	void *obj = gn_ep_lookup(test_env->ep, cap);
+	void *obj = gn_ep_lookup(env->ep, cap);
 	gn_rpc_void_t none = {0};
 
 	(void)ctx;
@@ -139,10 +136,10 @@ static void close(void *ctx, gn_cap_t cap)
 		session_t *s = &sessions[i];
 		if (!s->used || obj != s)
 			continue;
-		gn_ep_dissolve(test_env->ep, s->cap);
+		gn_ep_dissolve(env->ep, s->cap);
 		gn_cap_drop(s->cap);
 		gn_cap_drop(s->sigh);
-		gn_ignore(gn_pd_session_free_ram(test_env->pd, &none, &none, &s->ds, NULL));
+		gn_ignore(gn_pd_session_free_ram(env->pd, &none, &none, &s->ds, NULL));
 		gn_cap_drop(s->ds);
 		s->used = false;
 	}
@@ -156,7 +153,7 @@ static void serve_for(uint64_t ms)
 	uint64_t const deadline = gn_time_now_us() + ms * 1000;
 
 	for (uint64_t now = gn_time_now_us(); now < deadline; now = gn_time_now_us())
-		gn_ignore(gn_ep_dispatch(test_env->ep, (int)((deadline - now + 999) / 1000)));
+		gn_ignore(gn_ep_dispatch(env->ep, (int)((deadline - now + 999) / 1000)));
 }
 
 static void change(gn_xml_node_t const *in, unsigned step)
@@ -167,13 +164,24 @@ static void change(gn_xml_node_t const *in, unsigned step)
 		session_t *s = &sessions[i];
 		if (!s->used || gn_strcmp(s->rom, current_rom) != 0)
 			continue;
-		TEST_OK(fill(s));
+		if (fill(s) != GN_OK) {
+			gn_warning("ROM \"%s\": no RAM for step %u, the session keeps nothing",
+				s->rom, step);
+			continue;
+		}
 		if (s->sigh)
-			TEST_OK(gn_signal_submit(s->sigh, 1));
+			gn_ignore(gn_signal_submit(s->sigh, 1));
 	}
 }
 
-void gn_component_construct(gn_env_t *env)
+/* Fails the component with a message (a config it cannot follow). */
+static GN_NORETURN void give_up(char const *why)
+{
+	gn_error("%s", why);
+	gn_exit(env, 1);
+}
+
+void gn_component_construct(gn_env_t *e)
 {
 	gn_rpc_void_t none = {0};
 	gn_rom_dataspace_res_t info;
@@ -185,19 +193,24 @@ void gn_component_construct(gn_env_t *env)
 	gn_xml_node_t node, step;
 	unsigned steps = 0;
 
-	test_env = env;
-	TEST_OK(gn_session(env, "ROM", "ram_quota=8K, cap_quota=2, label=\"config\"", &rom, &id));
-	TEST_OK(gn_rom_session_dataspace(rom, &none, &info, NULL, &ds));
-	TEST_OK(gn_ds_attach(ds, &addr, &size, &writable));
-	TEST_OK(gn_xml_parse(addr, info.size, &config, NULL));
-	TEST_CHECK(gn_xml_first_sub_type(&config, "rom", &node));
-	TEST_OK(gn_xml_attr_str(&node, "name", current_rom, sizeof(current_rom)));
+	env = e;
+	if (gn_session(env, "ROM", "ram_quota=8K, cap_quota=2, label=\"config\"", &rom, &id) !=
+			GN_OK ||
+		gn_rom_session_dataspace(rom, &none, &info, NULL, &ds) != GN_OK ||
+		gn_ds_attach(ds, &addr, &size, &writable) != GN_OK)
+		give_up("no config");
+	if (gn_xml_parse(addr, info.size, &config, NULL) != GN_OK ||
+		!gn_xml_first_sub_type(&config, "rom", &node) ||
+		gn_xml_attr_str(&node, "name", current_rom, sizeof(current_rom)) != GN_OK)
+		give_up("config: expected <rom name=\"...\"> with <inline> and <sleep ms=\"...\"/> "
+			"steps");
 	for (bool more = gn_xml_first_sub(&node, &step); more; more = gn_xml_next(&step, &step)) {
 		uint64_t ms = 0;
 		if (gn_xml_has_type(&step, "inline")) {
 			change(&step, steps++);
-			if (steps == 1) /* clients never see the ROM without content */
-				TEST_OK(gn_service_announce(env, "ROM", &service_ops, NULL));
+			if (steps == 1 && /* clients never see the ROM without content */
+				gn_service_announce(env, "ROM", &service_ops, NULL) != GN_OK)
+				give_up("cannot announce the ROM service");
 		} else if (gn_xml_has_type(&step, "sleep") &&
 			   gn_xml_attr_u64(&step, "ms", 0, &ms) == GN_OK)
 			serve_for(ms);
