@@ -32,7 +32,7 @@ static void tick(void *ctx, uint64_t count)
 		if (gn_xml_first_sub_type(&c->start, "heartbeat", &node) &&
 			gn_xml_attr_u64(&node, "restart_after_skipped", 0, &limit) == GN_OK &&
 			limit && c->skipped_heartbeats >= limit) {
-			child_restart(c, "skipped heartbeats");
+			child_restart(c, "skipped heartbeats", true);
 			continue;
 		}
 		c->heartbeat_pending = true;

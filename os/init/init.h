@@ -103,8 +103,11 @@ gn_err_t child_resource_request(child_t *c, uint64_t ram, uint64_t caps);
 gn_parent_resource_args_t child_yield_request(child_t *c);
 void child_yielded(child_t *c);
 
-/* Restarts child c, logging why (main.c). */
-void child_restart(child_t *c, char const *why);
+/*
+ * Restarts child c, logging why (main.c). A limited restart (after a crash or hang) happens at
+ * most restart_max times (default 3) within restart_period_ms (default 10000) per child name.
+ */
+void child_restart(child_t *c, char const *why, bool limited);
 
 /* Called by session.c when a child exits (value) or must go (crash handled in main.c). */
 void child_exited(child_t *c, int value);

@@ -19,6 +19,7 @@
 #include <gneiss/rom_session.h>
 #include <gneiss/signal.h>
 #include <gneiss/string.h>
+#include <gneiss/time.h>
 
 #include "init.h"
 
@@ -79,13 +80,18 @@ void child_exited(child_t *c, int value)
 static void child_ended(void *ctx, uint64_t count)
 {
 	child_t *c = ctx;
+	bool restart = false;
 
 	(void)count;
 	if (!c->used)
 		return;
 	gn_log("child \"%s\" ended without exiting", c->name);
 	state_report_exited(c, 0, true);
-	destroy_child(c);
+	gn_ignore(gn_xml_attr_bool(&c->start, "restart", false, &restart));
+	if (restart)
+		child_restart(c, "it ended without exiting", true);
+	else
+		destroy_child(c);
 }
 
 /*
@@ -357,13 +363,56 @@ gn_err_t child_resource_request(child_t *c, uint64_t ram, uint64_t caps)
 	return GN_OK;
 }
 
-void child_restart(child_t *c, char const *why)
+/* Restarts of one child name within the current window, for the rate limit. */
+typedef struct {
+	char name[NAME_MAX];
+	uint64_t window_start_ms;
+	uint64_t count;
+} restarts_t;
+
+static restarts_t restarts[MAX_CHILDREN];
+
+/* Counts a restart of c; false when it would exceed restart_max within restart_period_ms. */
+static bool restart_allowed(child_t const *c)
+{
+	uint64_t max = 3, period_ms = 10000;
+	restarts_t *r = NULL;
+	uint64_t const now_ms = gn_time_now_us() / 1000;
+
+	gn_ignore(gn_xml_attr_u64(&c->start, "restart_max", 3, &max));
+	gn_ignore(gn_xml_attr_u64(&c->start, "restart_period_ms", 10000, &period_ms));
+	for (unsigned i = 0; i < MAX_CHILDREN && !r; i++)
+		if (gn_strcmp(restarts[i].name, c->name) == 0)
+			r = &restarts[i];
+	for (unsigned i = 0; i < MAX_CHILDREN && !r; i++)
+		if (!restarts[i].name[0]) {
+			r = &restarts[i];
+			*r = (restarts_t){.window_start_ms = now_ms};
+			gn_memcpy(r->name, c->name, sizeof(r->name));
+		}
+	if (!r)
+		return false;
+	if (now_ms - r->window_start_ms > period_ms)
+		*r = (restarts_t){.window_start_ms = now_ms, .count = 0};
+	gn_memcpy(r->name, c->name, sizeof(r->name));
+	if (r->count >= max)
+		return false;
+	r->count++;
+	return true;
+}
+
+void child_restart(child_t *c, char const *why, bool limited)
 {
 	gn_xml_node_t const start = c->start;
+	bool const allowed = !limited || restart_allowed(c);
 
-	gn_log("child \"%s\" restarted (%s)", c->name, why);
+	if (allowed)
+		gn_log("child \"%s\" restarted (%s)", c->name, why);
+	else
+		gn_log("child \"%s\" not restarted (%s): too many restarts", c->name, why);
 	destroy_child(c);
-	start_child(&start);
+	if (allowed)
+		start_child(&start);
 }
 
 /*
@@ -392,8 +441,10 @@ static void apply_config(gn_xml_node_t const *old_config)
 		c->start = now;
 		bool const restart = !same_attr(&old, &now, "version") || sessions_route_changed(c);
 		if (restart) {
-			child_restart(c, same_attr(&old, &now, "version") ? "a route changed"
-									  : "its version changed");
+			child_restart(c,
+				same_attr(&old, &now, "version") ? "a route changed"
+								 : "its version changed",
+				false);
 			continue;
 		}
 		if (child_quota(&now, "ram", "RAM", &ram) == GN_OK &&
