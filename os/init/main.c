@@ -6,9 +6,11 @@
  * and a parent object served by init. A child that exits is reported as Genode's init does
  * (`child "name" exited with exit value N`); one that ends otherwise (core killed it, it crashed)
  * as `child "name" ended without exiting`, learnt from the exception signal of its CPU session.
- * Either way its sessions are closed and its quota returns to init.
- * Still missing here (the init issue): resource requests and yield, <service> re-export,
- * priorities.
+ * Either way its sessions are closed and its quota returns to init; with restart="yes" it starts
+ * again, rate-limited. The config is checked before it is applied and followed when it changes
+ * (apply_config); quota requests and yields, heartbeats (heartbeat.c), inline configs
+ * (config_rom.c) and the state report (state_report.c) are handled here too. doc/init-language.md
+ * says what of Genode's language is supported.
  */
 #include <gneiss/cpu_session.h>
 #include <gneiss/dataspace.h>
