@@ -27,7 +27,8 @@ gn_err_t gn_ds_attach(gn_cap_t ds, void **addr, size_t *size, bool *writable)
 	if (err != GN_OK)
 		return err;
 	*writable = args.writable;
-	return gn_ds_size(ds, size);
+	void *start;
+	return gn_rm_lookup(*addr, &start, size, writable); /* the region map knows the size */
 }
 
 void gn_ds_detach(void *addr, size_t size)
