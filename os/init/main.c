@@ -345,8 +345,9 @@ gn_err_t child_resource_request(child_t *c, uint64_t ram, uint64_t caps)
 	gn_ignore(gn_xml_attr_u64(&c->start, "caps_limit", 0, &caps_limit));
 	gn_log("child \"%s\" requests %llu bytes and %llu caps more", c->name,
 		(unsigned long long)ram, (unsigned long long)caps);
-	bool const fits =
-		(!ram || c->ram + ram <= ram_limit) && (!caps || c->caps + caps <= caps_limit);
+	/* the child's numbers: compared without adding them, so no wrap-around can make them fit */
+	bool const fits = (!ram || (c->ram <= ram_limit && ram <= ram_limit - c->ram)) &&
+			  (!caps || (c->caps <= caps_limit && caps <= caps_limit - c->caps));
 	if (!fits || gn_pd_session_transfer_quota(init_env->pd, &(gn_pd_transfer_args_t){ram, caps},
 			     &none, &c->env_caps[0], NULL) != GN_OK) {
 		c->requested_ram = ram;

@@ -50,6 +50,7 @@ void gn_component_construct(gn_env_t *env)
 	gn_log("upgrade: beyond the account, paid after a request");
 
 	TEST_EXPECT(gn_resource_request(env, avail() + 64 * 1024 * 1024, 0), GN_ERR_DENIED);
+	TEST_EXPECT(gn_resource_request(env, UINT64_MAX, 0), GN_ERR_DENIED); /* must not wrap */
 	gn_log("limit: a request beyond ram_limit is refused");
 	gn_session_close(env, id, session);
 	TEST_OK(gn_pd_session_free_ram(env->pd, &none, &none, &ds, NULL));
