@@ -43,9 +43,11 @@ FUZZ_CFLAGS := $(subst fuzzer-no-link,fuzzer,$(FUZZ_OBJ_CFLAGS))
 
 # ---- the base library --------------------------------------------------------------------------
 LIB_GENERIC := $(wildcard lib/base/*.c)
+# Child management (init's sandbox) runs only inside components: it is not built for the host.
+LIB_SANDBOX := $(wildcard lib/sandbox/*.c)
 LIB_PLATFORM := $(wildcard platform/$(PLATFORM)/lib/*.c platform/$(PLATFORM)/lib/*.S)
 LIB_FS_SRC := $(filter-out $(addprefix lib/base/,$(notdir $(LIB_PLATFORM:.S=.c))),$(LIB_GENERIC)) \
-	$(LIB_PLATFORM) $(wildcard lib/freestanding/*.c)
+	$(LIB_PLATFORM) $(LIB_SANDBOX) $(wildcard lib/freestanding/*.c)
 LIB_FS_OBJ := $(patsubst %,$(BP)/obj/%.o,$(LIB_FS_SRC))
 LIB_FS := $(BP)/lib/libgneiss.a
 

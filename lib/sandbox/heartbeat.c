@@ -8,7 +8,7 @@
 #include <gneiss/signal.h>
 #include <gneiss/timer_session.h>
 
-#include "init.h"
+#include "sandbox.h"
 
 static gn_timer_t timer;
 static bool timer_open;
@@ -20,7 +20,7 @@ static void tick(void *ctx, uint64_t count)
 	(void)ctx;
 	(void)count;
 	for (unsigned i = 0; i < MAX_CHILDREN; i++) {
-		child_t *c = &init_children[i];
+		child_t *c = &sandbox_children[i];
 		gn_xml_node_t node;
 		uint64_t limit = 0;
 		if (!c->used || !c->heartbeat_sig)
@@ -46,18 +46,18 @@ void heartbeat_configure(void)
 	gn_rpc_void_t none = {0};
 	uint64_t rate = 0;
 
-	if (!gn_xml_first_sub_type(&init_config, "heartbeat", &node) ||
+	if (!gn_xml_first_sub_type(&sandbox_config, "heartbeat", &node) ||
 		gn_xml_attr_u64(&node, "rate_ms", 1000, &rate) != GN_OK || rate == 0)
 		rate = 0;
 	if (rate == rate_ms)
 		return;
 	rate_ms = rate;
 	if (!timer_open && rate_ms) {
-		if (gn_timer_open(init_env, "heartbeat", &timer) != GN_OK ||
-			(!tick_sig &&
-				(gn_pd_session_alloc_signal(
-					 init_env->pd, &none, &none, NULL, &tick_sig) != GN_OK ||
-					gn_ep_sigh(init_env->ep, tick_sig, tick, NULL) != GN_OK)) ||
+		if (gn_timer_open(sandbox_env, "heartbeat", &timer) != GN_OK ||
+			(!tick_sig && (gn_pd_session_alloc_signal(sandbox_env->pd, &none, &none,
+					       NULL, &tick_sig) != GN_OK ||
+					      gn_ep_sigh(sandbox_env->ep, tick_sig, tick, NULL) !=
+						      GN_OK)) ||
 			gn_timer_session_sigh(timer.session.cap, &none, &none, &tick_sig, NULL) !=
 				GN_OK) {
 			gn_error("no Timer session for heartbeats");

@@ -6,14 +6,14 @@
 #include <gneiss/route.h>
 #include <gneiss/string.h>
 
-#include "init.h"
+#include "sandbox.h"
 
 static char const *live_child(void *ctx, size_t index)
 {
 	(void)ctx;
 	for (unsigned i = 0; i < MAX_CHILDREN; i++)
-		if (init_children[i].used && index-- == 0)
-			return init_children[i].name;
+		if (sandbox_children[i].used && index-- == 0)
+			return sandbox_children[i].name;
 	return NULL;
 }
 
@@ -25,7 +25,7 @@ route_t route_resolve(child_t *c, char const *service, char const *label, child_
 	gn_route_request_t const req = {c->name, service, label, false};
 	static gn_route_t r; /* big: keep it off the entrypoint's stack */
 
-	gn_err_t err = gn_route_resolve(&init_config, &c->start, &req, &world, &r);
+	gn_err_t err = gn_route_resolve(&sandbox_config, &c->start, &req, &world, &r);
 	if (r.warning[0])
 		gn_error("%s: %s", c->name, r.warning);
 	if (err != GN_OK) {

@@ -12,7 +12,7 @@
 #include <gneiss/signal.h>
 #include <gneiss/string.h>
 
-#include "init.h"
+#include "sandbox.h"
 
 enum {
 	MAX_ROMS = MAX_CHILDREN,
@@ -64,7 +64,7 @@ static void free_ds(rom_t *r)
 {
 	gn_rpc_void_t none = {0};
 
-	gn_ignore(gn_pd_session_free_ram(init_env->pd, &none, &none, &r->ds, NULL));
+	gn_ignore(gn_pd_session_free_ram(sandbox_env->pd, &none, &none, &r->ds, NULL));
 	gn_cap_drop(r->ds);
 	r->ds = GN_CAP_INVALID;
 }
@@ -78,7 +78,7 @@ static gn_err_t fill(rom_t *r, gn_xml_node_t const *node)
 	bool writable;
 
 	gn_err_t err = gn_pd_session_alloc_ram(
-		init_env->pd, &(gn_pd_alloc_ram_args_t){node->len}, &alloc, NULL, &r->ds);
+		sandbox_env->pd, &(gn_pd_alloc_ram_args_t){node->len}, &alloc, NULL, &r->ds);
 	if (err != GN_OK)
 		return err;
 	err = gn_ds_attach(r->ds, &addr, &mapped, &writable);
@@ -109,7 +109,7 @@ gn_err_t config_rom_create(child_t *c, uint64_t donated_ram, gn_cap_t *cap)
 	*r = (rom_t){.child = c};
 	gn_err_t err = fill(r, &node);
 	if (err == GN_OK)
-		err = gn_ep_manage(init_env->ep, r, &gn_rom_session_iface, &ops, &r->cap);
+		err = gn_ep_manage(sandbox_env->ep, r, &gn_rom_session_iface, &ops, &r->cap);
 	if (err != GN_OK) {
 		free_ds(r);
 		return err;
@@ -148,13 +148,13 @@ void config_rom_update(child_t *c)
 
 void config_rom_destroy(gn_cap_t cap)
 {
-	void *obj = gn_ep_lookup(init_env->ep, cap);
+	void *obj = gn_ep_lookup(sandbox_env->ep, cap);
 
 	for (unsigned i = 0; obj && i < MAX_ROMS; i++) {
 		rom_t *r = &roms[i];
 		if (!r->used || obj != r)
 			continue;
-		gn_ep_dissolve(init_env->ep, r->cap);
+		gn_ep_dissolve(sandbox_env->ep, r->cap);
 		gn_cap_drop(r->cap);
 		gn_cap_drop(r->sigh);
 		free_ds(r);

@@ -1,5 +1,5 @@
 /*
- * init's state report, as Genode's init writes it when its config has a <report> node: every child
+ * The state report, as Genode's init writes it when its config has a <report> node: every child
  * with its state, its RAM and caps (assigned, quota, used, avail), the sessions it requested and
  * those it provides; children that exited stay listed (with their exit value) until the config
  * drops or restarts them. The report goes to a Report session labelled "state" at init's parent.
@@ -12,11 +12,12 @@
 #include <gneiss/log.h>
 #include <gneiss/pd_session.h>
 #include <gneiss/report_session.h>
+#include <gneiss/sandbox.h>
 #include <gneiss/signal.h>
 #include <gneiss/string.h>
 #include <gneiss/xml_gen.h>
 
-#include "init.h"
+#include "sandbox.h"
 
 enum {
 	MAX_EXITED = MAX_CHILDREN,
@@ -50,7 +51,7 @@ static void close_report(void)
 	if (!report)
 		return;
 	gn_ds_detach(buf, buf_size);
-	gn_session_close(init_env, report_id, report);
+	gn_session_close(sandbox_env, report_id, report);
 	report = GN_CAP_INVALID;
 	buf = NULL;
 }
@@ -71,7 +72,7 @@ static bool open_report(uint64_t buffer)
 		    "ram_quota=%llu, cap_quota=%u, buffer_size=%llu, label=\"state\"",
 		    (unsigned long long)gn_report_session_ram(buffer),
 		    (unsigned)GN_REPORT_SESSION_CAPS, (unsigned long long)buffer) != GN_OK ||
-		gn_session(init_env, "Report", args, &report, &report_id) != GN_OK) {
+		gn_session(sandbox_env, "Report", args, &report, &report_id) != GN_OK) {
 		gn_error("cannot open the Report session for the state report");
 		report = GN_CAP_INVALID;
 		return false;
@@ -79,7 +80,7 @@ static bool open_report(uint64_t buffer)
 	if (gn_report_session_dataspace(report, &none, &info, NULL, &ds) != GN_OK ||
 		gn_ds_attach(ds, &addr, &buf_size, &writable) != GN_OK || !writable) {
 		gn_error("the state report's dataspace is unusable");
-		gn_session_close(init_env, report_id, report);
+		gn_session_close(sandbox_env, report_id, report);
 		report = GN_CAP_INVALID;
 		return false;
 	}
@@ -104,17 +105,68 @@ static void quota(gn_xml_gen_t *g, char const *type, uint64_t assigned, uint64_t
 	gn_xml_gen_node_close(g);
 }
 
+void gn_sandbox_gen_state(gn_xml_gen_t *g, gn_xml_node_t const *node)
+{
+	gn_rpc_void_t none = {0};
+	gn_pd_quota_res_t q;
+
+	gn_xml_gen_node_open(g, "state");
+	if ((option(node, "init_ram") || option(node, "init_caps")) &&
+		gn_pd_session_quota(sandbox_env->pd, &none, &q, NULL, NULL) == GN_OK) {
+		if (option(node, "init_ram"))
+			quota(g, "ram", q.ram_quota, q.ram_quota, q.ram_used, 0);
+		if (option(node, "init_caps"))
+			quota(g, "caps", q.cap_quota, q.cap_quota, q.cap_used, 0);
+	}
+	for (unsigned i = 0; i < MAX_CHILDREN; i++) {
+		child_t *c = &sandbox_children[i];
+		if (!c->used)
+			continue;
+		gn_xml_gen_node_open(g, "child");
+		gn_xml_gen_attr(g, "name", c->name);
+		gn_xml_gen_attr(g, "state", "alive");
+		if (c->skipped_heartbeats)
+			gn_xml_gen_attr_u64(g, "skipped_heartbeats", c->skipped_heartbeats);
+		if ((option(node, "child_ram") || option(node, "child_caps")) &&
+			gn_pd_session_quota(c->env_caps[0], &none, &q, NULL, NULL) == GN_OK) {
+			if (option(node, "child_ram"))
+				quota(g, "ram", c->ram, q.ram_quota, q.ram_used, c->requested_ram);
+			if (option(node, "child_caps"))
+				quota(g, "caps", c->caps, q.cap_quota, q.cap_used,
+					c->requested_caps);
+		}
+		if (option(node, "requested"))
+			sessions_report(c, g, true, option(node, "session_args"));
+		if (option(node, "provided"))
+			sessions_report(c, g, false, option(node, "session_args"));
+		gn_xml_gen_node_close(g);
+	}
+	for (unsigned i = 0; i < MAX_EXITED; i++) {
+		if (!exited[i].name[0])
+			continue;
+		gn_xml_gen_node_open(g, "child");
+		gn_xml_gen_attr(g, "name", exited[i].name);
+		gn_xml_gen_attr(g, "state", exited[i].ended ? "ended" : "exited");
+		if (!exited[i].ended) {
+			char value[16];
+			gn_ignore(gn_fmt(value, sizeof(value), NULL, "%d", exited[i].value));
+			gn_xml_gen_attr(g, "exited", value);
+		}
+		gn_xml_gen_node_close(g);
+	}
+	gn_xml_gen_node_close(g);
+}
+
 static void write_report(void *ctx, uint64_t count)
 {
 	gn_xml_node_t node;
 	gn_xml_gen_t g;
 	gn_rpc_void_t none = {0};
-	gn_pd_quota_res_t q;
 	size_t len = 0;
 
 	(void)ctx;
 	(void)count;
-	if (!gn_xml_first_sub_type(&init_config, "report", &node)) {
+	if (!gn_xml_first_sub_type(&sandbox_config, "report", &node)) {
 		close_report();
 		return;
 	}
@@ -123,51 +175,7 @@ static void write_report(void *ctx, uint64_t count)
 	if (!open_report(buffer))
 		return;
 	gn_xml_gen_init(&g, buf, buf_size);
-	gn_xml_gen_node_open(&g, "state");
-	if ((option(&node, "init_ram") || option(&node, "init_caps")) &&
-		gn_pd_session_quota(init_env->pd, &none, &q, NULL, NULL) == GN_OK) {
-		if (option(&node, "init_ram"))
-			quota(&g, "ram", q.ram_quota, q.ram_quota, q.ram_used, 0);
-		if (option(&node, "init_caps"))
-			quota(&g, "caps", q.cap_quota, q.cap_quota, q.cap_used, 0);
-	}
-	for (unsigned i = 0; i < MAX_CHILDREN; i++) {
-		child_t *c = &init_children[i];
-		if (!c->used)
-			continue;
-		gn_xml_gen_node_open(&g, "child");
-		gn_xml_gen_attr(&g, "name", c->name);
-		gn_xml_gen_attr(&g, "state", "alive");
-		if (c->skipped_heartbeats)
-			gn_xml_gen_attr_u64(&g, "skipped_heartbeats", c->skipped_heartbeats);
-		if ((option(&node, "child_ram") || option(&node, "child_caps")) &&
-			gn_pd_session_quota(c->env_caps[0], &none, &q, NULL, NULL) == GN_OK) {
-			if (option(&node, "child_ram"))
-				quota(&g, "ram", c->ram, q.ram_quota, q.ram_used, c->requested_ram);
-			if (option(&node, "child_caps"))
-				quota(&g, "caps", c->caps, q.cap_quota, q.cap_used,
-					c->requested_caps);
-		}
-		if (option(&node, "requested"))
-			sessions_report(c, &g, true, option(&node, "session_args"));
-		if (option(&node, "provided"))
-			sessions_report(c, &g, false, option(&node, "session_args"));
-		gn_xml_gen_node_close(&g);
-	}
-	for (unsigned i = 0; i < MAX_EXITED; i++) {
-		if (!exited[i].name[0])
-			continue;
-		gn_xml_gen_node_open(&g, "child");
-		gn_xml_gen_attr(&g, "name", exited[i].name);
-		gn_xml_gen_attr(&g, "state", exited[i].ended ? "ended" : "exited");
-		if (!exited[i].ended) {
-			char value[16];
-			gn_ignore(gn_fmt(value, sizeof(value), NULL, "%d", exited[i].value));
-			gn_xml_gen_attr(&g, "exited", value);
-		}
-		gn_xml_gen_node_close(&g);
-	}
-	gn_xml_gen_node_close(&g);
+	gn_sandbox_gen_state(&g, &node);
 	if (gn_xml_gen_finish(&g, &len) != GN_OK) {
 		gn_error("state report exceeds its buffer of %zu bytes", buf_size);
 		return;
@@ -180,9 +188,9 @@ static void write_report(void *ctx, uint64_t count)
 gn_err_t state_report_init(void)
 {
 	gn_rpc_void_t none = {0};
-	gn_err_t err = gn_pd_session_alloc_signal(init_env->pd, &none, &none, NULL, &stale_sig);
+	gn_err_t err = gn_pd_session_alloc_signal(sandbox_env->pd, &none, &none, NULL, &stale_sig);
 
-	return err == GN_OK ? gn_ep_sigh(init_env->ep, stale_sig, write_report, NULL) : err;
+	return err == GN_OK ? gn_ep_sigh(sandbox_env->ep, stale_sig, write_report, NULL) : err;
 }
 
 void state_report_stale(void)
@@ -210,7 +218,7 @@ void state_report_forget(char const *name, bool all_but_listed)
 			continue;
 		bool listed = false;
 		gn_xml_node_t start;
-		for (bool more = gn_xml_first_sub_type(&init_config, "start", &start);
+		for (bool more = gn_xml_first_sub_type(&sandbox_config, "start", &start);
 			more && !listed; more = gn_xml_next_type(&start, "start", &start))
 			listed = gn_xml_attr_eq(&start, "name", e->name);
 		if ((name && gn_strcmp(name, e->name) == 0) || (all_but_listed && !listed))
