@@ -5,7 +5,10 @@
  * drops or restarts them. The report goes to a Report session labelled "state" at init's parent.
  *
  * Changes only mark the report stale and submit a signal to init itself, so a burst of changes is
- * written once, after the handler that made them returned.
+ * written once, after the handler that made them returned. With <report delay_ms=N> the report is
+ * written at most once every N ms: a change within that time is written when it is over, from a
+ * one-shot timeout of a Timer session at init's parent (opened when first needed; without one,
+ * the report is written at once).
  */
 #include <gneiss/dataspace.h>
 #include <gneiss/fmt.h>
@@ -15,6 +18,8 @@
 #include <gneiss/sandbox.h>
 #include <gneiss/signal.h>
 #include <gneiss/string.h>
+#include <gneiss/time.h>
+#include <gneiss/timer_session.h>
 #include <gneiss/xml_gen.h>
 
 #include "sandbox.h"
@@ -37,6 +42,15 @@ static uint32_t report_id;
 static char *buf;
 static size_t buf_size;
 static uint64_t buffer_opened; /* the buffer size the session was opened with */
+static uint64_t written_us;    /* when the report was written last */
+static gn_timer_t delay_timer;
+static enum {
+	DELAY_CLOSED,
+	DELAY_OPENING,
+	DELAY_IDLE,
+	DELAY_ARMED,
+	DELAY_UNAVAILABLE
+} delay_state;
 
 static bool option(gn_xml_node_t const *node, char const *name)
 {
@@ -157,6 +171,59 @@ void gn_sandbox_gen_state(gn_xml_gen_t *g, gn_xml_node_t const *node)
 	gn_xml_gen_node_close(g);
 }
 
+static void write_report(void *ctx, uint64_t count);
+
+/* Arms the delay timer to fire in us; false when there is no Timer session to be had. */
+static bool delay_write(uint64_t us)
+{
+	gn_rpc_void_t none = {0};
+	gn_cap_t sig = GN_CAP_INVALID;
+
+	if (delay_state == DELAY_ARMED || delay_state == DELAY_OPENING)
+		return true; /* opening: signals are dispatched while it waits; it arms the timer */
+	if (delay_state == DELAY_CLOSED) {
+		delay_state = DELAY_OPENING;
+		gn_err_t err = gn_timer_open(sandbox_env, "report", &delay_timer);
+		if (err == GN_OK)
+			err = gn_pd_session_alloc_signal(sandbox_env->pd, &none, &none, NULL, &sig);
+		if (err == GN_OK)
+			err = gn_ep_sigh(sandbox_env->ep, sig, write_report, &delay_timer);
+		if (err == GN_OK)
+			err = gn_timer_session_sigh(
+				delay_timer.session.cap, &none, &none, &sig, NULL);
+		if (err != GN_OK) {
+			gn_warning("no Timer session for the state report's delay_ms: %s",
+				gn_err_name(err));
+			delay_state = DELAY_UNAVAILABLE;
+			return false;
+		}
+		delay_state = DELAY_IDLE;
+	}
+	if (delay_state != DELAY_IDLE ||
+		gn_timer_session_trigger_once(delay_timer.session.cap, &(gn_timer_us_args_t){us},
+			&none, NULL, NULL) != GN_OK)
+		return false;
+	delay_state = DELAY_ARMED;
+	return true;
+}
+
+/* Whether the report must wait for its delay_ms to pass (a write is then scheduled). */
+static bool delayed(gn_xml_node_t const *node, bool timeout)
+{
+	uint64_t delay_ms = 0;
+	uint64_t const now = gn_time_now_us();
+
+	if (timeout && delay_state == DELAY_ARMED)
+		delay_state = DELAY_IDLE;
+	if (gn_xml_attr_u64(node, "delay_ms", 0, &delay_ms) != GN_OK || !delay_ms ||
+		delay_state == DELAY_UNAVAILABLE)
+		return false;
+	uint64_t const delay_us = delay_ms * 1000;
+	if (written_us && now - written_us < delay_us)
+		return delay_write(delay_us - (now - written_us));
+	return false;
+}
+
 static void write_report(void *ctx, uint64_t count)
 {
 	gn_xml_node_t node;
@@ -164,12 +231,13 @@ static void write_report(void *ctx, uint64_t count)
 	gn_rpc_void_t none = {0};
 	size_t len = 0;
 
-	(void)ctx;
 	(void)count;
 	if (!gn_xml_first_sub_type(&sandbox_config, "report", &node)) {
 		close_report();
 		return;
 	}
+	if (delayed(&node, ctx == &delay_timer)) /* the stale signal has no ctx */
+		return;
 	uint64_t buffer = DEFAULT_BUFFER;
 	gn_ignore(gn_xml_attr_u64(&node, "buffer", DEFAULT_BUFFER, &buffer));
 	if (!open_report(buffer))
@@ -183,6 +251,7 @@ static void write_report(void *ctx, uint64_t count)
 	gn_report_submit_args_t const submit = {len};
 	if (gn_report_session_submit(report, &submit, &none, NULL, NULL) != GN_OK)
 		gn_error("state report refused by the Report server");
+	written_us = gn_time_now_us();
 }
 
 gn_err_t state_report_init(void)
