@@ -62,7 +62,11 @@ gn_ep_t *core_ep(void);
 
 /* ---- other services ---- */
 gn_err_t core_log_create(char const *label, gn_cap_t *cap) GN_MUST_CHECK;
-gn_err_t core_cpu_create(char const *label, core_pd_t *pd, gn_cap_t *cap) GN_MUST_CHECK;
+/* priority: the session argument, clamped to GN_CPU_PRIORITY_LIMIT - 1 */
+gn_err_t core_cpu_create(
+	char const *label, core_pd_t *pd, uint64_t priority, gn_cap_t *cap) GN_MUST_CHECK;
+/* The priority of CPU session cap (0 for anything else). */
+uint32_t core_cpu_priority(gn_cap_t cap);
 gn_err_t core_rom_create(char const *label, gn_cap_t *cap) GN_MUST_CHECK;
 
 /* Charges the threads of the CPU session cap (if it is one) to pd from now on. */

@@ -21,6 +21,7 @@ typedef struct {
 	char label[CORE_LABEL_MAX];
 	core_pd_t *pd;
 	bool bound; /* pd is the PD whose program this session runs, not the one that paid for it */
+	uint32_t priority;       /* 0 (highest) .. GN_CPU_PRIORITY_LIMIT - 1 */
 	gn_cap_t exception_sigh; /* kept until bound: a parent registers it before the start */
 } cpu_session_t;
 
@@ -108,13 +109,15 @@ static gn_err_t affinity_space(void *obj, gn_rpc_request_t *req, gn_rpc_void_t c
 static gn_cpu_session_ops_t const ops = {
 	create_thread, kill_thread, exception_sigh, affinity_space};
 
-gn_err_t core_cpu_create(char const *label, core_pd_t *pd, gn_cap_t *cap)
+gn_err_t core_cpu_create(char const *label, core_pd_t *pd, uint64_t priority, gn_cap_t *cap)
 {
 	for (unsigned i = 0; i < MAX_CPUS; i++) {
 		cpu_session_t *s = &cpus[i];
 		if (s->used)
 			continue;
-		*s = (cpu_session_t){.pd = pd};
+		*s = (cpu_session_t){.pd = pd,
+			.priority = priority < GN_CPU_PRIORITY_LIMIT ? (uint32_t)priority
+								     : GN_CPU_PRIORITY_LIMIT - 1};
 		gn_ignore(gn_strlcpy(s->label, label, sizeof(s->label)));
 		gn_err_t err = gn_ep_manage(core_ep(), s, &gn_cpu_session_iface, &ops, cap);
 		s->used = err == GN_OK;
@@ -123,33 +126,47 @@ gn_err_t core_cpu_create(char const *label, core_pd_t *pd, gn_cap_t *cap)
 	return GN_ERR_LIMIT;
 }
 
-void core_cpu_bind(gn_cap_t cap, core_pd_t *pd)
+static cpu_session_t *cpu_session(gn_cap_t cap)
 {
 	cpu_session_t *s = gn_ep_lookup(core_ep(), cap);
 
 	for (unsigned i = 0; s && i < MAX_CPUS; i++)
-		if (&cpus[i] == s) { /* the object may be a session of another kind */
-			s->pd = pd;
-			s->bound = true;
-			gn_cap_drop(pd->exception_sigh);
-			pd->exception_sigh = gn_cap_copy(s->exception_sigh);
-		}
+		if (&cpus[i] == s && s->used) /* the object may be a session of another kind */
+			return s;
+	return NULL;
+}
+
+uint32_t core_cpu_priority(gn_cap_t cap)
+{
+	cpu_session_t const *s = cpu_session(cap);
+
+	return s ? s->priority : 0;
+}
+
+void core_cpu_bind(gn_cap_t cap, core_pd_t *pd)
+{
+	cpu_session_t *s = cpu_session(cap);
+
+	if (!s)
+		return;
+	s->pd = pd;
+	s->bound = true;
+	gn_cap_drop(pd->exception_sigh);
+	pd->exception_sigh = gn_cap_copy(s->exception_sigh);
 }
 
 void core_cpu_destroy(gn_cap_t cap)
 {
-	cpu_session_t *s = gn_ep_lookup(core_ep(), cap);
+	cpu_session_t *s = cpu_session(cap);
 
-	for (unsigned i = 0; s && i < MAX_CPUS; i++) {
-		if (&cpus[i] != s || !s->used)
-			continue;
-		for (unsigned t = 0; t < MAX_THREADS; t++)
-			if (threads[t].session == s) {
-				threads[t].session = NULL;
-				core_pd_refund(s->pd, 0, 1);
-			}
-		gn_ep_dissolve(core_ep(), cap);
-		gn_cap_drop(s->exception_sigh);
-		*s = (cpu_session_t){.used = false};
-	}
+	if (!s)
+		return;
+	for (unsigned t = 0; t < MAX_THREADS; t++)
+		if (threads[t].session == s) {
+			threads[t].session = NULL;
+			core_pd_refund(s->pd, 0, 1);
+		}
+	gn_ep_dissolve(core_ep(), cap);
+	gn_cap_drop(s->exception_sigh);
+	*s = (cpu_session_t){.used = false};
 }

@@ -64,9 +64,10 @@ static service_t service_of(char const *name)
 	return SVC_NONE;
 }
 
-static gn_err_t create(parent_t *p, session_t *s, char const *label)
+static gn_err_t create(parent_t *p, session_t *s, char const *label, char const *args)
 {
 	gn_err_t err;
+	uint64_t priority = 0;
 
 	if (s->service == SVC_PD) {
 		err = core_pd_create(label, s->ram, s->caps, p->child_pd, &s->pd);
@@ -79,9 +80,11 @@ static gn_err_t create(parent_t *p, session_t *s, char const *label)
 						: GN_ERR_INSUFFICIENT_CAPS;
 	if (err != GN_OK || s->service == SVC_PD)
 		return err;
-	if (s->service == SVC_CPU)
-		err = core_cpu_create(label, p->child_pd, &s->cap);
-	else if (s->service == SVC_LOG)
+	if (s->service == SVC_CPU) {
+		if (gn_args_get_num(args, "priority", &priority) != GN_OK)
+			priority = 0;
+		err = core_cpu_create(label, p->child_pd, priority, &s->cap);
+	} else if (s->service == SVC_LOG)
 		err = core_log_create(label, &s->cap);
 	else
 		err = core_rom_create(label, &s->cap);
@@ -120,7 +123,7 @@ static gn_err_t session(
 		s->ram = 0;
 	if (gn_args_get_num(raw, "cap_quota", &s->caps) != GN_OK)
 		s->caps = 0;
-	gn_err_t err = create(p, s, label);
+	gn_err_t err = create(p, s, label, raw);
 	if (err == GN_OK)
 		s->parent = p;
 	return err;

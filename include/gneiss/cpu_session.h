@@ -6,6 +6,12 @@
  * Affinity: a session sees an affinity space of `count` CPUs, numbered 0..count-1. A thread asks
  * for one of them (or GN_CPU_ANY) when it is created; core checks the index and answers with the
  * platform's CPU number the thread is to run on, which the thread then pins itself to.
+ *
+ * Priority (Genode's scheme): the session argument priority=P, from 0 (the highest, the default)
+ * to GN_CPU_PRIORITY_LIMIT - 1; a larger number is a lower priority, larger values are clamped.
+ * Every parent on the way maps the request into the band of the child that made it, so no child
+ * can rise above its parent. The program whose PD the session is bound to runs at that priority:
+ * on linux at the nice value P * 20 / GN_CPU_PRIORITY_LIMIT (0..19).
  */
 #ifndef GNEISS_CPU_SESSION_H
 #define GNEISS_CPU_SESSION_H
@@ -13,7 +19,8 @@
 #include <gneiss/rpc.h>
 
 enum {
-	GN_THREAD_NAME_MAX = 32
+	GN_THREAD_NAME_MAX = 32,
+	GN_CPU_PRIORITY_LIMIT = 1 << 16
 };
 
 /* No particular CPU: the thread may run anywhere. */

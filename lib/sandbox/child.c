@@ -13,6 +13,7 @@
 #include <gneiss/dataspace.h>
 #include <gneiss/fmt.h>
 #include <gneiss/init_config.h>
+#include <gneiss/label.h>
 #include <gneiss/log.h>
 #include <gneiss/pd_session.h>
 #include <gneiss/rom_session.h>
@@ -101,6 +102,45 @@ static void child_ended(void *ctx, uint64_t count)
 		destroy_child(c);
 }
 
+/* log2 of the config's prio_levels (rounded down to a power of two), at most 16. */
+static unsigned prio_levels_log2(void)
+{
+	uint64_t levels = 1;
+	unsigned log2 = 0;
+
+	gn_ignore(gn_xml_attr_u64(&sandbox_config, "prio_levels", 1, &levels));
+	while (log2 < 16 && (2ull << log2) <= levels)
+		log2++;
+	return log2;
+}
+
+/*
+ * The start node's priority (0, -1, .. -(prio_levels - 1), which the checker made sure of) scaled
+ * to the CPU session's range, where a larger number is a lower priority.
+ */
+static uint32_t child_priority(gn_xml_node_t const *start)
+{
+	gn_xml_attr_t attr;
+	uint64_t lower = 0;
+	unsigned const log2 = prio_levels_log2();
+
+	if (!gn_xml_attr(start, "priority", &attr) || attr.value_len < 2 || attr.value[0] != '-' ||
+		gn_xml_value_u64(
+			&(gn_xml_attr_t){.value = attr.value + 1, .value_len = attr.value_len - 1},
+			&lower) != GN_OK)
+		return 0;
+	if (lower >= (1ull << log2))
+		lower = (1ull << log2) - 1;
+	return (uint32_t)(lower << (16 - log2));
+}
+
+uint64_t child_cpu_priority(child_t const *c, uint64_t requested)
+{
+	if (requested >= GN_CPU_PRIORITY_LIMIT)
+		requested = GN_CPU_PRIORITY_LIMIT - 1;
+	return c->priority + (requested >> prio_levels_log2());
+}
+
 /*
  * The child's PD, CPU and LOG sessions. The PD starts empty; init becomes its reference account
  * (init's own parent made it, which matters when init is nested) and gives it the child's quota.
@@ -114,6 +154,8 @@ static gn_err_t open_env(child_t *c, uint64_t ram, uint64_t caps)
 	for (unsigned i = 0; i < 3; i++) {
 		gn_err_t err = gn_fmt(args, sizeof(args), NULL,
 			"ram_quota=0, cap_quota=0, label=\"%s\"", c->name);
+		if (err == GN_OK && i == 1)
+			err = gn_args_set_num(args, sizeof(args), "priority", c->priority);
 		if (err == GN_OK)
 			err = gn_session(
 				sandbox_env, services[i], args, &c->env_caps[i], &c->env_ids[i]);
@@ -175,6 +217,7 @@ static void start_child(gn_xml_node_t const *start)
 		gn_error("config:%u: a child named \"%s\" exists already", start->line, c->name);
 		return;
 	}
+	c->priority = child_priority(start);
 	gn_memcpy(start_args.binary, c->name, sizeof(start_args.binary) - 1);
 	if (gn_xml_first_sub_type(start, "binary", &binary) &&
 		gn_xml_attr_str(&binary, "name", start_args.binary, sizeof(start_args.binary)) !=

@@ -60,6 +60,14 @@ static gn_err_t session(
 		return GN_ERR_UNROUTABLE;
 	if (gn_args_set_string(fwd, sizeof(fwd), "label", routed) != GN_OK)
 		return GN_ERR_INVALID_ARG;
+	if (route == ROUTE_PARENT && gn_strcmp(service, "CPU") == 0) {
+		uint64_t priority = 0; /* absent: the child's highest */
+		if (gn_args_get_num(fwd, "priority", &priority) != GN_OK)
+			priority = 0;
+		if (gn_args_set_num(
+			    fwd, sizeof(fwd), "priority", child_cpu_priority(c, priority)) != GN_OK)
+			return GN_ERR_INVALID_ARG;
+	}
 	if (route == ROUTE_CONFIG)
 		return local_session(c, args->id, fwd, label);
 

@@ -36,6 +36,7 @@ typedef struct child {
 	char name[NAME_MAX];
 	gn_xml_node_t start; /* in the config in force */
 	uint64_t ram, caps;  /* the quota init gave it */
+	uint32_t priority;   /* of its CPU sessions, within init's band (gneiss/cpu_session.h) */
 	gn_cap_t parent_obj;
 	uint32_t env_ids[3]; /* PD, CPU, LOG at init's parent */
 	gn_cap_t env_caps[3];
@@ -169,6 +170,12 @@ void child_yielded(child_t *c);
  * most restart_max times (default 3) within restart_period_ms (default 10000) per child name.
  */
 void child_restart(child_t *c, char const *why, bool limited);
+
+/*
+ * The priority a CPU session that c requests at init's parent gets: the requested one (within c's
+ * own priority levels) mapped into c's band, as Genode's init does.
+ */
+uint64_t child_cpu_priority(child_t const *c, uint64_t requested);
 
 /* Called by parent_rpc.c when a child exits (value) or must go (crash handled in child.c). */
 void child_exited(child_t *c, int value);

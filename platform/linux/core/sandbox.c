@@ -3,7 +3,8 @@
  *
  * Order matters, and each step is the only one that can do its job:
  *  1. clone into a fresh pid namespace (the child is pid 1 of it: its threads die with it);
- *  2. while still privileged, set the rlimits (the network namespace is core's own, empty one);
+ *  2. while still privileged, set the rlimits and the nice value of its CPU session's priority
+ *     (the network namespace is core's own, empty one);
  *  3. drop to the component's own unprivileged host uid — so the user namespace created next maps
  *     only that uid, and the child can never be host root;
  *  4. new user, mount, ipc and uts namespaces; map uid/gid 1 to the host uid;
@@ -45,6 +46,7 @@ enum {
 	PR_SET_NO_NEW_PRIVS = 38,
 	SECCOMP_SET_MODE_FILTER = 1,
 	SECCOMP_FILTER_FLAG_NEW_LISTENER = 1 << 3,
+	PRIO_PROCESS = 0,
 	RLIMIT_FSIZE = 1,
 	RLIMIT_DATA = 2,
 	RLIMIT_STACK = 3,
@@ -191,7 +193,8 @@ static GN_NORETURN void child(sandbox_config_t const *cfg, int notify_fd)
 	if (set_limit(RLIMIT_NPROC, cfg->max_threads) || set_limit(RLIMIT_CORE, 0) ||
 		set_limit(RLIMIT_FSIZE, 0) || set_limit(RLIMIT_MEMLOCK, 0) ||
 		set_limit(RLIMIT_MSGQUEUE, 0) || set_limit(RLIMIT_DATA, cfg->max_data) ||
-		set_limit(RLIMIT_STACK, cfg->max_stack))
+		set_limit(RLIMIT_STACK, cfg->max_stack) ||
+		lx_syscall3(__NR_setpriority, PRIO_PROCESS, 0, cfg->nice)) /* threads inherit it */
 		goto fail;
 	step++;
 	if (!drop_privileges(cfg))

@@ -19,6 +19,7 @@ typedef struct {
 	uint64_t max_fds;             /* RLIMIT_NOFILE */
 	uint64_t max_data;            /* RLIMIT_DATA: writable segments of the binary */
 	uint64_t max_stack;           /* RLIMIT_STACK: the initial stack */
+	int nice;                     /* 0..19: the scheduling priority of its threads */
 } sandbox_config_t;
 
 typedef struct {

@@ -7,6 +7,7 @@
  * pidfd (the program ended) and the seccomp listener (the program made a denied system call, which
  * core names in the log before it kills the program).
  */
+#include <gneiss/cpu_session.h>
 #include <gneiss/string.h>
 #include <lx.h>
 #include <lx_cap.h>
@@ -148,6 +149,7 @@ gn_err_t core_platform_start(core_pd_t *pd, char const *name, gn_cap_t const env
 		.max_fds = MAX_FDS,
 		.max_data = b->writable,
 		.max_stack = STACK_LIMIT,
+		.nice = (int)(core_cpu_priority(env[1]) * 20ull / GN_CPU_PRIORITY_LIMIT),
 	};
 	for (unsigned i = 0; i < SANDBOX_ENV_FDS; i++)
 		if (cfg.env_fds[i] < 0 ||
@@ -163,6 +165,9 @@ gn_err_t core_platform_start(core_pd_t *pd, char const *name, gn_cap_t const env
 		return err;
 	}
 	next_uid++;
+	if (cfg.nice)
+		core_log("%s: runs at nice %d (priority %u)", pd->label, cfg.nice,
+			(unsigned)core_cpu_priority(env[1]));
 	pd->started = true;
 	pd->pid = child.pid;
 	pd->pidfd = child.pidfd;
