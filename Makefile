@@ -178,7 +178,10 @@ UNIT_SUPPORT_OBJ := $(patsubst %,$(BH)/obj/%.o,$(UNIT_SUPPORT))
 $(BH)/test/%: $(BH)/obj/test/unit/%.c.o $(UNIT_SUPPORT_OBJ) $(LIB_HOST)
 	@mkdir -p $(dir $@)
 	$(call say,LD,$@)
-	$(Q)$(CC) $(HOST_LDFLAGS) -o $@ $< $(UNIT_SUPPORT_OBJ) $(LIB_HOST) -lcmocka
+	$(Q)$(CC) $(HOST_LDFLAGS) -o $@ $(filter %.o,$^) $(LIB_HOST) -lcmocka
+
+# Unit tests of a component's pure logic link that file as well.
+$(BH)/test/test_rom_filter: $(BH)/obj/os/rom_filter/filter.c.o
 
 FUZZ_LIB_OBJ := $(patsubst %,$(BF)/obj/%.o,$(LIB_GENERIC))
 $(BF)/obj/%.c.o: %.c $(BF)/flags
