@@ -17,9 +17,16 @@
 #include <gneiss/parent.h>
 
 enum {
+	/*
+	 * The capability quota of the whole system, core's account at boot. Every dataspace, signal
+	 * context and thread record costs its PD one capability of it, so core's tables of them (and
+	 * its own capability table, platform/linux/core/main.c) have room for this many: a PD runs
+	 * out of quota before it can fill a table that every PD shares.
+	 */
+	CORE_CAPS = 20000,
 	CORE_LABEL_MAX = 160,
 	CORE_MAX_PDS = 256,
-	CORE_MAX_DATASPACES = 8192,
+	CORE_MAX_DATASPACES = CORE_CAPS, /* dataspaces and signal contexts, all PDs together */
 	CORE_MAX_SESSIONS = 1024,
 	CORE_MAX_MODULES = 64,
 	CORE_PAGE = 4096,
@@ -69,8 +76,39 @@ gn_err_t core_cpu_create(
 uint32_t core_cpu_priority(gn_cap_t cap);
 gn_err_t core_rom_create(char const *label, gn_cap_t *cap) GN_MUST_CHECK;
 
+/*
+ * Trace subjects: the threads of the CPU sessions (core/cpu.c), by subject id. subject_at gives
+ * the id of record index (0: unused), for listing them all.
+ */
+typedef struct {
+	char const *label; /* of the CPU session */
+	char const *thread;
+	uint32_t cpu;
+	core_pd_t *pd;
+	int tid; /* 0: unknown */
+} core_subject_t;
+
+uint32_t core_cpu_subject_at(unsigned index);
+unsigned core_cpu_subject_slots(void);
+bool core_cpu_subject(uint32_t id, core_subject_t *out);
+/* Changes the thread's control word: it picks up its tracing anew at its next trace point. */
+gn_err_t core_cpu_trace_control(uint32_t id, bool enabled) GN_MUST_CHECK;
+
+/* The TRACE service (core/trace.c). */
+gn_err_t core_trace_create(
+	char const *label, uint64_t ram, uint64_t parent_levels, gn_cap_t *cap) GN_MUST_CHECK;
+void core_trace_upgrade(gn_cap_t cap, uint64_t ram);
+void core_trace_destroy(gn_cap_t cap);
+/* For the CPU session: the traced subject's buffer (writable) and policy (read-only). */
+gn_err_t core_trace_buffer_of(uint32_t subject, gn_cap_t *ds) GN_MUST_CHECK;
+gn_err_t core_trace_policy_of(uint32_t subject, gn_cap_t *ds) GN_MUST_CHECK;
+/* The thread ended: its tracer keeps what it has, as a DEAD subject. */
+void core_trace_subject_gone(uint32_t subject);
+
 /* Charges the threads of the CPU session cap (if it is one) to pd from now on. */
 void core_cpu_bind(gn_cap_t cap, core_pd_t *pd);
+/* Caps donated to the CPU session cap (if it is one): they pay for its threads until bound. */
+void core_cpu_donate(gn_cap_t cap, uint64_t caps);
 
 /* Ends the session behind cap (if it is one of the kind): revokes it and frees its slot. */
 void core_log_destroy(gn_cap_t cap);
@@ -91,6 +129,12 @@ gn_err_t core_rom_add_module(char const *name, gn_cap_t ds, size_t size) GN_MUST
 /* ---- what the platform provides (platform/<p>/core/) ---- */
 gn_err_t core_platform_ram_alloc(uint64_t size, gn_cap_t *ds) GN_MUST_CHECK;
 void core_platform_ram_free(gn_cap_t ds);
+/* Another capability of ds through which it can only be read. */
+gn_err_t core_platform_ds_readonly(gn_cap_t ds, gn_cap_t *ro) GN_MUST_CHECK;
+/* Timestamp ticks (rdtsc) per millisecond, measured once. */
+uint64_t core_platform_tsc_per_ms(void);
+/* CPU time thread tid (as its component sees it) of pd's program has used; 0 when unknown. */
+uint64_t core_platform_thread_time_ns(core_pd_t const *pd, int tid);
 gn_err_t core_platform_start(
 	core_pd_t *pd, char const *binary, gn_cap_t const env[3]) GN_MUST_CHECK;
 void core_platform_kill(core_pd_t *pd);

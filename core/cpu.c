@@ -2,18 +2,32 @@
  * CPU sessions: the record of every thread of a PD (name, id, CPU), each charged one capability to
  * the PD, and the PD's exception signal handler, which core signals when the program crashes.
  *
+ * Every thread is a trace subject (core/trace.c), the main thread included once the component
+ * asked for its trace-control page. The page, one 64-bit word per thread, is core's bookkeeping
+ * (like the records): allocated when first needed, written by core alone, mapped read-only by the
+ * component. A subject's id is the record's index plus one, with the record's generation above it,
+ * so an id never names a later thread that reuses the record.
+ *
+ * Who pays for a thread: the PD whose program the session runs (bound at the start of a
+ * program), or, before that, the session's own donation, never the PD that opened the session:
+ * core's only client is init, so a CPU session that a component asks for through init would bill
+ * init for every thread of that component.
+ *
  * Every session sees the same affinity space: the CPUs core itself may run on, numbered densely
  * from 0 (core_platform_cpu_count/core_platform_cpu). create_thread checks the requested index
  * before it charges anything; kill_thread refunds exactly the one capability.
  */
 #include <gneiss/cpu_session.h>
+#include <gneiss/dataspace.h>
 #include <gneiss/string.h>
+#include <gneiss/trace_format.h>
 
 #include "core.h"
 
 enum {
 	MAX_CPUS = CORE_MAX_PDS * 2,
-	MAX_THREADS = 4096
+	/* each costs its PD a capability (main threads excepted): quota runs out first */
+	MAX_THREADS = CORE_CAPS + CORE_MAX_PDS
 };
 
 typedef struct {
@@ -23,18 +37,87 @@ typedef struct {
 	bool bound; /* pd is the PD whose program this session runs, not the one that paid for it */
 	uint32_t priority;       /* 0 (highest) .. GN_CPU_PRIORITY_LIMIT - 1 */
 	gn_cap_t exception_sigh; /* kept until bound: a parent registers it before the start */
+	gn_cap_t control_ds;     /* the trace-control page (core's), invalid until needed */
+	gn_cap_t control_ro;     /* ... read-only, for the component */
+	uint64_t volatile *control;
+	uint64_t slots_used[GN_TRACE_CONTROL_SLOTS / 64];
+	uint32_t main_id;                /* the main thread's subject id, 0: not known yet */
+	uint64_t donated, donation_used; /* caps: what pays for threads while unbound */
 } cpu_session_t;
 
 typedef struct {
 	cpu_session_t *session; /* NULL: unused */
 	char name[GN_THREAD_NAME_MAX];
-	uint32_t cpu; /* platform CPU number or GN_CPU_ANY */
+	uint32_t cpu;     /* platform CPU number or GN_CPU_ANY */
+	uint32_t slot;    /* its word in the session's trace-control page */
+	uint32_t gen;     /* generations of the record: part of the subject id */
+	uint32_t version; /* of its control word */
+	int tid;          /* as the component reported it; 0: unknown */
+	bool is_main;     /* the main thread: no capability was charged for it */
+	bool on_donation; /* its capability came out of the session's donation */
 } thread_t;
 
 static cpu_session_t cpus[MAX_CPUS];
 static thread_t threads[MAX_THREADS];
 
 GN_RPC_SERVER(gn_cpu_session, GN_CPU_RPCS)
+
+static uint32_t subject_id(thread_t const *t)
+{
+	return (t->gen << 15) | (uint32_t)(t - threads + 1);
+}
+
+/* The live thread of subject id (of session s, unless NULL). */
+static thread_t *thread_of(uint32_t id, cpu_session_t const *s)
+{
+	uint32_t const index = (id & 0x7fff) - 1;
+
+	if (index >= MAX_THREADS || !threads[index].session || subject_id(&threads[index]) != id ||
+		(s && threads[index].session != s))
+		return NULL;
+	return &threads[index];
+}
+
+/* A record for a new thread of s with a free trace slot, or NULL. */
+static thread_t *new_thread(cpu_session_t *s, char const *name, uint32_t cpu, bool is_main)
+{
+	uint32_t slot = GN_TRACE_CONTROL_SLOTS;
+
+	for (uint32_t i = 0; i < GN_TRACE_CONTROL_SLOTS && slot == GN_TRACE_CONTROL_SLOTS; i++)
+		if (!(s->slots_used[i / 64] & (1ull << (i % 64))))
+			slot = i;
+	for (uint32_t i = 0; i < MAX_THREADS && slot < GN_TRACE_CONTROL_SLOTS; i++) {
+		thread_t *t = &threads[i];
+		if (t->session)
+			continue;
+		*t = (thread_t){
+			.session = s, .cpu = cpu, .slot = slot, .gen = t->gen, .is_main = is_main};
+		size_t const len = gn_strnlen(name, sizeof(t->name) - 1);
+		gn_memcpy(t->name, name, len);
+		t->name[len] = 0;
+		s->slots_used[slot / 64] |= 1ull << (slot % 64);
+		if (s->control)
+			s->control[slot] = 0;
+		return t;
+	}
+	return NULL;
+}
+
+/* Forgets t: its subject goes (a tracer keeps its buffer), its capability is refunded. */
+static void free_thread(thread_t *t)
+{
+	cpu_session_t *s = t->session;
+
+	core_trace_subject_gone(subject_id(t));
+	s->slots_used[t->slot / 64] &= ~(1ull << (t->slot % 64));
+	if (t->on_donation)
+		s->donation_used--;
+	else if (!t->is_main)
+		core_pd_refund(s->pd, 0, 1);
+	if (s->main_id == subject_id(t))
+		s->main_id = 0;
+	*t = (thread_t){.gen = (t->gen + 1) & 0x1ffff};
+}
 
 static gn_err_t create_thread(void *obj, gn_rpc_request_t *req,
 	gn_cpu_create_thread_args_t const *args, gn_cpu_create_thread_res_t *res)
@@ -44,24 +127,26 @@ static gn_err_t create_thread(void *obj, gn_rpc_request_t *req,
 	(void)req;
 	if (args->affinity != GN_CPU_ANY && args->affinity >= core_platform_cpu_count())
 		return GN_ERR_INVALID_ARG;
-	for (uint32_t i = 0; i < MAX_THREADS; i++) {
-		thread_t *t = &threads[i];
-		if (t->session)
-			continue;
-		gn_err_t err = core_pd_charge(s->pd, 0, 1);
-		if (err != GN_OK)
-			return err;
-		t->session = s;
-		size_t const len = gn_strnlen(args->name, sizeof(t->name) - 1);
-		gn_memcpy(t->name, args->name, len);
-		t->name[len] = 0;
-		t->cpu = args->affinity == GN_CPU_ANY ? GN_CPU_ANY
-						      : core_platform_cpu(args->affinity);
-		res->id = i + 1;
-		res->cpu = t->cpu;
-		return GN_OK;
+	uint32_t const cpu =
+		args->affinity == GN_CPU_ANY ? GN_CPU_ANY : core_platform_cpu(args->affinity);
+	bool const on_donation = !s->bound;
+	if (on_donation && s->donation_used >= s->donated)
+		return GN_ERR_OUT_OF_CAPS;
+	gn_err_t err = on_donation ? GN_OK : core_pd_charge(s->pd, 0, 1);
+	if (err != GN_OK)
+		return err;
+	thread_t *t = new_thread(s, args->name, cpu, false);
+	if (!t) {
+		if (!on_donation)
+			core_pd_refund(s->pd, 0, 1);
+		return GN_ERR_LIMIT;
 	}
-	return GN_ERR_LIMIT;
+	t->on_donation = on_donation;
+	s->donation_used += on_donation;
+	res->id = subject_id(t);
+	res->cpu = t->cpu;
+	res->trace_slot = t->slot;
+	return GN_OK;
 }
 
 static gn_err_t kill_thread(
@@ -71,10 +156,10 @@ static gn_err_t kill_thread(
 
 	(void)req;
 	(void)res;
-	if (args->id == 0 || args->id > MAX_THREADS || threads[args->id - 1].session != s)
+	thread_t *t = thread_of(args->id, s);
+	if (!t || t->is_main)
 		return GN_ERR_INVALID_ARG;
-	threads[args->id - 1].session = NULL;
-	core_pd_refund(s->pd, 0, 1);
+	free_thread(t);
 	return GN_OK;
 }
 
@@ -106,8 +191,102 @@ static gn_err_t affinity_space(void *obj, gn_rpc_request_t *req, gn_rpc_void_t c
 	return GN_OK;
 }
 
-static gn_cpu_session_ops_t const ops = {
-	create_thread, kill_thread, exception_sigh, affinity_space};
+/* The session's trace-control page, made when first needed. */
+static gn_err_t control_page(cpu_session_t *s)
+{
+	void *addr;
+	size_t size;
+	bool writable;
+
+	if (s->control)
+		return GN_OK;
+	gn_err_t err = core_platform_ram_alloc(CORE_PAGE, &s->control_ds);
+	if (err != GN_OK)
+		return err;
+	err = core_platform_ds_readonly(s->control_ds, &s->control_ro);
+	if (err == GN_OK)
+		err = gn_ds_attach(s->control_ds, &addr, &size, &writable);
+	if (err != GN_OK) {
+		gn_cap_drop(s->control_ro);
+		core_platform_ram_free(s->control_ds);
+		gn_cap_drop(s->control_ds);
+		s->control_ds = s->control_ro = GN_CAP_INVALID;
+		return err;
+	}
+	s->control = addr;
+	for (unsigned i = 0; i < MAX_THREADS; i++)
+		if (threads[i].session == s)
+			s->control[threads[i].slot] = GN_TRACE_CONTROL(threads[i].version, false);
+	return GN_OK;
+}
+
+static gn_err_t trace_control(void *obj, gn_rpc_request_t *req,
+	gn_cpu_trace_control_args_t const *args, gn_cpu_trace_control_res_t *res)
+{
+	cpu_session_t *s = obj;
+	thread_t *main = s->main_id ? thread_of(s->main_id, s) : NULL;
+
+	gn_err_t const err = control_page(s);
+	if (err != GN_OK)
+		return err;
+	if (!main && !(main = new_thread(s, "main", GN_CPU_ANY, true)))
+		return GN_ERR_LIMIT;
+	s->main_id = subject_id(main);
+	main->tid = args->tid;
+	res->main_id = s->main_id;
+	res->main_slot = main->slot;
+	req->caps_out[0] = gn_cap_copy(s->control_ro);
+	req->num_caps_out = 1;
+	return GN_OK;
+}
+
+static gn_err_t thread_started(void *obj, gn_rpc_request_t *req,
+	gn_cpu_thread_started_args_t const *args, gn_rpc_void_t *res)
+{
+	thread_t *t = thread_of(args->id, obj);
+
+	(void)req;
+	(void)res;
+	if (!t)
+		return GN_ERR_INVALID_ARG;
+	t->tid = args->tid;
+	return GN_OK;
+}
+
+static gn_err_t trace_buffer(void *obj, gn_rpc_request_t *req, gn_cpu_thread_id_t const *args,
+	gn_cpu_trace_buffer_res_t *res)
+{
+	gn_cap_t ds;
+
+	if (!thread_of(args->id, obj))
+		return GN_ERR_INVALID_ARG;
+	gn_err_t const err = core_trace_buffer_of(args->id, &ds);
+	if (err != GN_OK)
+		return err;
+	res->tsc_per_ms = core_platform_tsc_per_ms();
+	req->caps_out[0] = gn_cap_copy(ds);
+	req->num_caps_out = 1;
+	return GN_OK;
+}
+
+static gn_err_t trace_policy(
+	void *obj, gn_rpc_request_t *req, gn_cpu_thread_id_t const *args, gn_rpc_void_t *res)
+{
+	gn_cap_t ds;
+
+	(void)res;
+	if (!thread_of(args->id, obj))
+		return GN_ERR_INVALID_ARG;
+	gn_err_t const err = core_trace_policy_of(args->id, &ds);
+	if (err != GN_OK)
+		return err;
+	req->caps_out[0] = gn_cap_copy(ds);
+	req->num_caps_out = 1;
+	return GN_OK;
+}
+
+static gn_cpu_session_ops_t const ops = {create_thread, kill_thread, exception_sigh, affinity_space,
+	trace_control, thread_started, trace_buffer, trace_policy};
 
 gn_err_t core_cpu_create(char const *label, core_pd_t *pd, uint64_t priority, gn_cap_t *cap)
 {
@@ -143,6 +322,14 @@ uint32_t core_cpu_priority(gn_cap_t cap)
 	return s ? s->priority : 0;
 }
 
+void core_cpu_donate(gn_cap_t cap, uint64_t caps)
+{
+	cpu_session_t *s = cpu_session(cap);
+
+	if (s)
+		s->donated += caps;
+}
+
 void core_cpu_bind(gn_cap_t cap, core_pd_t *pd)
 {
 	cpu_session_t *s = cpu_session(cap);
@@ -162,11 +349,52 @@ void core_cpu_destroy(gn_cap_t cap)
 	if (!s)
 		return;
 	for (unsigned t = 0; t < MAX_THREADS; t++)
-		if (threads[t].session == s) {
-			threads[t].session = NULL;
-			core_pd_refund(s->pd, 0, 1);
-		}
+		if (threads[t].session == s)
+			free_thread(&threads[t]);
 	gn_ep_dissolve(core_ep(), cap);
 	gn_cap_drop(s->exception_sigh);
+	if (s->control) {
+		gn_ds_detach((void *)s->control, CORE_PAGE);
+		core_platform_ram_free(s->control_ds);
+		gn_cap_drop(s->control_ds);
+		gn_cap_drop(s->control_ro);
+	}
 	*s = (cpu_session_t){.used = false};
+}
+
+/* ---- trace subjects, for core/trace.c ------------------------------------------------------ */
+
+unsigned core_cpu_subject_slots(void)
+{
+	return MAX_THREADS;
+}
+
+uint32_t core_cpu_subject_at(unsigned index)
+{
+	return index < MAX_THREADS && threads[index].session ? subject_id(&threads[index]) : 0;
+}
+
+bool core_cpu_subject(uint32_t id, core_subject_t *out)
+{
+	thread_t const *t = thread_of(id, NULL);
+
+	if (!t)
+		return false;
+	*out = (core_subject_t){t->session->label, t->name, t->cpu, t->session->pd, t->tid};
+	return true;
+}
+
+gn_err_t core_cpu_trace_control(uint32_t id, bool enabled)
+{
+	thread_t *t = thread_of(id, NULL);
+
+	if (!t)
+		return GN_ERR_INVALID_ARG;
+	gn_err_t const err = control_page(t->session);
+	if (err != GN_OK)
+		return err;
+	t->version++;
+	__atomic_store_n(&t->session->control[t->slot], GN_TRACE_CONTROL(t->version, enabled),
+		__ATOMIC_RELEASE);
+	return GN_OK;
 }

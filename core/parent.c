@@ -20,7 +20,8 @@ typedef enum {
 	SVC_PD,
 	SVC_CPU,
 	SVC_LOG,
-	SVC_ROM
+	SVC_ROM,
+	SVC_TRACE
 } service_t;
 
 typedef struct {
@@ -34,7 +35,7 @@ typedef struct {
 	uint32_t id;
 	service_t service;
 	gn_cap_t cap;
-	uint64_t ram, caps; /* donated by the child, for LOG/ROM/CPU */
+	uint64_t ram, caps; /* donated by the child, for LOG/ROM/CPU/TRACE */
 	core_pd_t *pd;      /* for SVC_PD */
 } session_t;
 
@@ -56,7 +57,8 @@ static service_t service_of(char const *name)
 	static struct {
 		char const *name;
 		service_t service;
-	} const table[] = {{"PD", SVC_PD}, {"CPU", SVC_CPU}, {"LOG", SVC_LOG}, {"ROM", SVC_ROM}};
+	} const table[] = {{"PD", SVC_PD}, {"CPU", SVC_CPU}, {"LOG", SVC_LOG}, {"ROM", SVC_ROM},
+		{"TRACE", SVC_TRACE}};
 
 	for (unsigned i = 0; i < GN_ARRAY_SIZE(table); i++)
 		if (gn_strcmp(name, table[i].name) == 0)
@@ -84,9 +86,16 @@ static gn_err_t create(parent_t *p, session_t *s, char const *label, char const 
 		if (gn_args_get_num(args, "priority", &priority) != GN_OK)
 			priority = 0;
 		err = core_cpu_create(label, p->child_pd, priority, &s->cap);
+		if (err == GN_OK)
+			core_cpu_donate(s->cap, s->caps);
 	} else if (s->service == SVC_LOG)
 		err = core_log_create(label, &s->cap);
-	else
+	else if (s->service == SVC_TRACE) {
+		uint64_t levels = 0;
+		if (gn_args_get_num(args, "parent_levels", &levels) != GN_OK)
+			levels = 0;
+		err = core_trace_create(label, s->ram, levels, &s->cap);
+	} else
 		err = core_rom_create(label, &s->cap);
 	if (err != GN_OK)
 		core_pd_refund(p->child_pd, s->ram, s->caps);
@@ -159,6 +168,8 @@ static gn_err_t close(
 			core_cpu_destroy(s->cap);
 		else if (s->service == SVC_LOG)
 			core_log_destroy(s->cap);
+		else if (s->service == SVC_TRACE)
+			core_trace_destroy(s->cap);
 		else
 			core_rom_destroy(s->cap);
 		core_pd_refund(p->child_pd, s->ram, s->caps);
@@ -226,6 +237,10 @@ static gn_err_t upgrade(
 						: GN_ERR_INSUFFICIENT_CAPS;
 	s->ram += ram;
 	s->caps += caps;
+	if (s->service == SVC_TRACE)
+		core_trace_upgrade(s->cap, ram);
+	if (s->service == SVC_CPU)
+		core_cpu_donate(s->cap, caps);
 	return GN_OK;
 }
 

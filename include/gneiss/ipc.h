@@ -28,6 +28,25 @@ typedef struct {
 	gn_cap_t caps[GN_IPC_CAPS];
 } gn_ipc_buf_t;
 
+/*
+ * What a transport delivered for one message, before anything in it is trusted: the bytes it wrote
+ * into the buffer (header included), the capabilities that arrived (at most GN_IPC_CAPS; the
+ * transport dropped any beyond), and whether it cut off bytes or capabilities that did not fit.
+ */
+typedef struct {
+	size_t bytes;
+	unsigned caps;
+	bool truncated;
+} gn_ipc_delivery_t;
+
+/*
+ * Checks a received message's header against what the transport delivered (got): a whole header,
+ * a payload length equal to the bytes after it (so at most GN_IPC_PAYLOAD), a capability count
+ * equal to the capabilities that arrived, nothing truncated. GN_OK or BAD_MSG; then the transport
+ * drops the capabilities. Pure: hdr is read only when a whole header arrived.
+ */
+gn_err_t gn_ipc_msg_check(gn_ipc_header_t const *hdr, gn_ipc_delivery_t const *got) GN_MUST_CHECK;
+
 /* The calling thread's IPC buffer. */
 gn_ipc_buf_t *gn_ipc_buf(void);
 

@@ -88,6 +88,11 @@ typedef struct {
 
 typedef struct {
 	uint64_t ram, caps; /* wanted beyond what the account has */
+	/*
+	 * resource_request: the account's quota the request was measured against. A parent that has
+	 * raised the quota since answers AGAIN, and the child measures anew.
+	 */
+	uint64_t ram_quota, cap_quota;
 } gn_parent_resource_args_t;
 
 /*

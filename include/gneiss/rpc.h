@@ -68,9 +68,31 @@ gn_err_t gn_rpc_call(gn_cap_t cap, uint32_t opcode, void const *args, size_t arg
 /* Finds the descriptor of opcode in iface, or NULL. */
 gn_rpc_op_desc_t const *gn_rpc_find_op(gn_rpc_iface_t const *iface, uint32_t opcode);
 
-/* Checks a request against the interface; GN_OK or GN_ERR_BAD_MSG. */
+/*
+ * Checks a request (framed already: gn_ipc_msg_check) against the interface: opcode declared,
+ * payload length equal to the argument struct, capability count equal to the declaration. GN_OK
+ * with the operation's descriptor in *out, or BAD_MSG.
+ */
 gn_err_t gn_rpc_validate(gn_rpc_iface_t const *iface, gn_ipc_header_t const *hdr,
 	gn_rpc_op_desc_t const **out) GN_MUST_CHECK;
+
+/*
+ * The server's half of one call on obj, served by iface and ops, once the transport framed the
+ * message: validates request's header (gn_rpc_validate), zeroes the result's bytes of reply's
+ * payload (no stale bytes leave the server) and runs the handler on request's payload and req. On
+ * GN_OK, reply's length becomes the result size and its capability count req->num_caps_out, or 0
+ * when the handler returned more capabilities than declared. Returns the handler's status, or
+ * BAD_MSG when no handler ran; reply's header stays as it was unless the handler succeeded.
+ */
+gn_err_t gn_rpc_dispatch(gn_rpc_iface_t const *iface, void const *ops, void *obj,
+	gn_rpc_request_t *req, gn_ipc_buf_t const *request, gn_ipc_buf_t *reply) GN_MUST_CHECK;
+
+/*
+ * Checks a reply (framed already) against the call's declaration: at most num_out capabilities,
+ * and with status GN_OK a payload of exactly res_len bytes. GN_OK or BAD_MSG.
+ */
+gn_err_t gn_rpc_reply_check(
+	gn_ipc_header_t const *hdr, size_t res_len, unsigned num_out) GN_MUST_CHECK;
 
 #define GN_RPC_OPCODE_(P, name, op, A, R, ci, co) P##_OP_##name = (op),
 #define GN_RPC_STUB_(P, name, op, A, R, ci, co)                                                   \

@@ -38,10 +38,11 @@ typedef struct gn_thread {
 	gn_thread_fn_t entry;
 	void *arg;
 	char name[GN_THREAD_NAME_MAX];
-	uint32_t id;  /* core's record in the CPU session; 0: none */
-	uint32_t cpu; /* the platform's CPU it is pinned to, or GN_CPU_ANY */
-	gn_cap_t ds;  /* the dataspace of its stack and local data */
-	void *base;   /* where ds is attached, NULL: not attached */
+	uint32_t id;         /* core's record in the CPU session; 0: none */
+	uint32_t cpu;        /* the platform's CPU it is pinned to, or GN_CPU_ANY */
+	uint32_t trace_slot; /* its word in the trace-control page */
+	gn_cap_t ds;         /* the dataspace of its stack and local data */
+	void *base;          /* where ds is attached, NULL: not attached */
 	size_t size;
 	void *local; /* the platform's thread-local block inside ds; NULL: not started */
 } gn_thread_t;

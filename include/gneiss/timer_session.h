@@ -44,7 +44,7 @@
 enum {
 	GN_TIMER_SESSION_RAM = 4096,
 	GN_TIMER_SESSION_CAPS = 2,
-	GN_TIMER_PERIOD_MIN_US = 1000,
+	GN_TIMER_PERIOD_MIN_US = 100,
 };
 
 /* The longest timeout or period, about 8.9 years: deadlines never overflow. */

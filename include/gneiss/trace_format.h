@@ -65,6 +65,7 @@ typedef enum {
 
 enum {
 	GN_TRACE_POLICY_MAGIC = 0x6e747270, /* "prtn" */
+	GN_TRACE_POLICY_SIZE = 4096,        /* a policy dataspace */
 	GN_TRACE_PAYLOAD_MAX = 256,
 };
 

@@ -92,8 +92,8 @@ gn_err_t gn_resource_request(gn_env_t *env, uint64_t ram, uint64_t caps)
 			       has_caps = q.cap_quota - q.cap_used;
 		if (has_ram >= ram && has_caps >= caps)
 			return GN_OK;
-		gn_parent_resource_args_t const want = {
-			ram > has_ram ? ram - has_ram : 0, caps > has_caps ? caps - has_caps : 0};
+		gn_parent_resource_args_t const want = {ram > has_ram ? ram - has_ram : 0,
+			caps > has_caps ? caps - has_caps : 0, q.ram_quota, q.cap_quota};
 		err = gn_parent_resource_request(env->parent, &want, &none, NULL, NULL);
 		if (err == GN_ERR_AGAIN)
 			err = await_progress(env);
@@ -264,7 +264,7 @@ static void yield_signal(void *ctx, uint64_t count)
 {
 	yield_t *y = ctx;
 	gn_rpc_void_t none = {0};
-	gn_parent_resource_args_t want = {0, 0};
+	gn_parent_resource_args_t want = {0};
 
 	(void)count;
 	if (gn_parent_yield_request(y->env->parent, &none, &want, NULL, NULL) == GN_OK &&

@@ -6,6 +6,8 @@
 
 #include <gneiss/fmt.h>
 #include <gneiss/log.h>
+#include <gneiss/string.h>
+#include <gn_trace.h>
 #include <gneiss/log_session.h>
 
 static gn_cap_t log_cap;
@@ -24,6 +26,8 @@ static void vlog(char const *prefix, char const *fmt, va_list ap)
 	gn_fmt_buf_init(&b, args.text, sizeof(args.text));
 	(void)gn_fmt_buf_append(&b, "%s", prefix);
 	(void)gn_fmt_buf_vappend(&b, fmt, ap); /* a cut line is still logged */
+	size_t const len = gn_strnlen(args.text, sizeof(args.text));
+	gn_trace(GN_TRACE_LOG, 0, len, args.text, len);
 	gn_ignore(gn_log_session_write(log_cap, &args, &res, NULL, NULL));
 }
 

@@ -1,10 +1,11 @@
 /*
- * The generic halves of RPC: the client call that marshals into the thread's IPC buffer, and the
- * validation every server applies before a handler sees a message. Both are platform-independent;
+ * The generic client half of RPC: the call that marshals into the thread's IPC buffer and checks
+ * the reply (msg_check.c holds the checks, shared with the server side). Platform-independent;
  * the transport is gn_ipc_call().
  */
 #include <gneiss/rpc.h>
 #include <gneiss/string.h>
+#include <gn_trace.h>
 
 gn_err_t gn_rpc_call(gn_cap_t cap, uint32_t opcode, void const *args, size_t args_len,
 	unsigned num_in, gn_cap_t const *caps_in, void *res, size_t res_len, unsigned num_out,
@@ -16,6 +17,8 @@ gn_err_t gn_rpc_call(gn_cap_t cap, uint32_t opcode, void const *args, size_t arg
 	if (args_len > GN_IPC_PAYLOAD || res_len > GN_IPC_PAYLOAD || num_in > GN_IPC_CAPS ||
 		num_out > GN_IPC_CAPS)
 		return GN_ERR_INVALID_ARG;
+	/* before the IPC buffer is filled: a trace point may make calls of its own */
+	gn_trace(GN_TRACE_RPC_CALL, opcode, args_len, NULL, 0);
 
 	buf->hdr.word = opcode;
 	buf->hdr.len = (uint32_t)args_len;
@@ -25,12 +28,15 @@ gn_err_t gn_rpc_call(gn_cap_t cap, uint32_t opcode, void const *args, size_t arg
 		buf->caps[i] = caps_in[i];
 
 	err = gn_ipc_call(cap, buf);
-	if (err != GN_OK)
+	if (err != GN_OK) {
+		gn_trace(GN_TRACE_RPC_RETURNED, opcode, (uint64_t)err, NULL, 0);
 		return err;
+	}
 
-	if (buf->hdr.num_caps > num_out || (buf->hdr.word == GN_OK && buf->hdr.len != res_len)) {
+	if (gn_rpc_reply_check(&buf->hdr, res_len, num_out) != GN_OK) {
 		for (unsigned i = 0; i < buf->hdr.num_caps; i++)
 			gn_cap_drop(buf->caps[i]);
+		gn_trace(GN_TRACE_RPC_RETURNED, opcode, (uint64_t)GN_ERR_BAD_MSG, NULL, 0);
 		return GN_ERR_BAD_MSG;
 	}
 	/* capabilities count only with a successful reply */
@@ -42,24 +48,7 @@ gn_err_t gn_rpc_call(gn_cap_t cap, uint32_t opcode, void const *args, size_t arg
 		caps_out[i] = ok && i < buf->hdr.num_caps ? buf->caps[i] : GN_CAP_INVALID;
 	if (ok)
 		gn_memcpy(res, buf->payload, res_len);
-	return (gn_err_t)buf->hdr.word;
-}
-
-gn_rpc_op_desc_t const *gn_rpc_find_op(gn_rpc_iface_t const *iface, uint32_t opcode)
-{
-	for (unsigned i = 0; i < iface->num_ops; i++)
-		if (iface->ops[i].opcode == opcode)
-			return &iface->ops[i];
-	return NULL;
-}
-
-gn_err_t gn_rpc_validate(
-	gn_rpc_iface_t const *iface, gn_ipc_header_t const *hdr, gn_rpc_op_desc_t const **out)
-{
-	gn_rpc_op_desc_t const *op = gn_rpc_find_op(iface, hdr->word);
-
-	if (!op || hdr->len != op->args_len || hdr->num_caps != op->caps_in)
-		return GN_ERR_BAD_MSG;
-	*out = op;
-	return GN_OK;
+	err = (gn_err_t)buf->hdr.word;
+	gn_trace(GN_TRACE_RPC_RETURNED, opcode, (uint64_t)err, NULL, 0);
+	return err;
 }

@@ -2,17 +2,17 @@
  * The server side of the session protocol: reads the session_requests ROM and answers it.
  *
  * The ROM is a dataspace the parent rewrites under a sequence number (odd while writing); a copy
- * is taken only when the number was even and unchanged across the copy. Every request stays in the
- * document until answered, so answering is idempotent: a create whose id is already served, or a
- * close of an id not served, is skipped.
+ * is taken only when the number was even and unchanged across the copy, and parsed from the copy
+ * (gneiss/session_requests.h). Every request stays in the document until answered, so answering is
+ * idempotent: a create whose id is already served, or a close of an id not served, is skipped.
  */
 #include <gneiss/dataspace.h>
 #include <gneiss/log.h>
 #include <gneiss/parent.h>
 #include <gneiss/pd_session.h>
 #include <gneiss/service.h>
+#include <gneiss/session_requests.h>
 #include <gneiss/string.h>
-#include <gneiss/xml.h>
 
 typedef struct {
 	char name[GN_SERVICE_NAME_MAX]; /* empty: unused */
@@ -66,19 +66,15 @@ static gn_session_response_t response_of(gn_err_t err)
 	return GN_SESSION_DENIED;
 }
 
-static void create(gn_xml_node_t const *req, uint32_t id)
+static void create(gn_session_request_t const *req)
 {
-	char name[GN_SERVICE_NAME_MAX], args[GN_SESSION_ARGS_MAX];
-	gn_xml_node_t args_node;
+	uint32_t const id = req->id;
 	served_t *slot = NULL;
 
 	if (served_id(id))
 		return; /* answered already, the parent has not caught up */
-	service_t *s = gn_xml_attr_str(req, "service", name, sizeof(name)) == GN_OK
-			       ? service_named(name)
-			       : NULL;
-	if (!s || !gn_xml_first_sub_type(req, "args", &args_node) ||
-		gn_xml_content_str(&args_node, args, sizeof(args)) != GN_OK) {
+	service_t *s = req->complete ? service_named(req->service) : NULL;
+	if (!s) {
 		respond(id, GN_SESSION_DENIED);
 		return;
 	}
@@ -86,7 +82,7 @@ static void create(gn_xml_node_t const *req, uint32_t id)
 		if (!served[i].id)
 			slot = &served[i];
 	gn_cap_t cap = GN_CAP_INVALID;
-	gn_err_t err = slot ? s->ops->create(s->ctx, args, &cap) : GN_ERR_LIMIT;
+	gn_err_t err = slot ? s->ops->create(s->ctx, req->args, &cap) : GN_ERR_LIMIT;
 	if (err != GN_OK) {
 		respond(id, response_of(err));
 		return;
@@ -101,15 +97,13 @@ static void create(gn_xml_node_t const *req, uint32_t id)
 	}
 }
 
-static void upgrade(gn_xml_node_t const *req, uint32_t id)
+static void upgrade(gn_session_request_t const *req)
 {
-	served_t *s = served_id(id);
-	uint64_t ram = 0, caps = 0;
+	served_t *s = served_id(req->id);
 
-	if (s && s->service->ops->upgrade && gn_xml_attr_u64(req, "ram_quota", 0, &ram) == GN_OK &&
-		gn_xml_attr_u64(req, "cap_quota", 0, &caps) == GN_OK)
-		s->service->ops->upgrade(s->service->ctx, s->cap, ram, caps);
-	respond(id, GN_SESSION_UPGRADED);
+	if (s && s->service->ops->upgrade && req->complete)
+		s->service->ops->upgrade(s->service->ctx, s->cap, req->ram, req->caps);
+	respond(req->id, GN_SESSION_UPGRADED);
 }
 
 static void close(uint32_t id)
@@ -124,45 +118,28 @@ static void close(uint32_t id)
 	respond(id, GN_SESSION_CLOSED);
 }
 
-/* Copies a consistent snapshot of the document; false when the parent is writing right now. */
-static bool snapshot(size_t *len)
+static void answer(void *ctx, gn_session_request_t const *req)
 {
-	uint64_t const seq = __atomic_load_n(&rom->seq, __ATOMIC_ACQUIRE);
-	uint64_t const n = rom->len;
-
-	if (seq & 1 || n > rom_size - sizeof(*rom) || n >= sizeof(doc))
-		return false;
-	gn_memcpy(doc, (char const *)rom + sizeof(*rom), n);
-	__atomic_thread_fence(__ATOMIC_ACQUIRE);
-	*len = n;
-	return __atomic_load_n(&rom->seq, __ATOMIC_ACQUIRE) == seq;
+	(void)ctx;
+	switch (req->kind) {
+	case GN_SESSION_REQUEST_CREATE: create(req); break;
+	case GN_SESSION_REQUEST_UPGRADE: upgrade(req); break;
+	case GN_SESSION_REQUEST_CLOSE: close(req->id); break;
+	}
 }
 
 static void requests_changed(void *ctx, uint64_t count)
 {
 	size_t len = 0;
-	gn_xml_node_t root, req;
 
 	(void)ctx;
 	(void)count;
 	/* the parent's rewrite is a few microseconds of copying; a parent stuck in it signals again */
 	unsigned tries = 0;
-	while (!snapshot(&len))
+	while (!gn_session_requests_snapshot(rom, rom_size, doc, sizeof(doc), &len))
 		if (++tries == 100000)
 			return;
-	if (len == 0 || gn_xml_parse(doc, len, &root, NULL) != GN_OK)
-		return;
-	for (bool more = gn_xml_first_sub(&root, &req); more; more = gn_xml_next(&req, &req)) {
-		uint64_t id = 0;
-		if (gn_xml_attr_u64(&req, "id", 0, &id) != GN_OK || id == 0 || id > UINT32_MAX)
-			continue;
-		if (gn_xml_has_type(&req, "create"))
-			create(&req, (uint32_t)id);
-		else if (gn_xml_has_type(&req, "upgrade"))
-			upgrade(&req, (uint32_t)id);
-		else if (gn_xml_has_type(&req, "close"))
-			close((uint32_t)id);
-	}
+	gn_ignore(gn_session_requests_parse(doc, len, answer, NULL)); /* malformed: nothing to do */
 }
 
 static gn_err_t fetch_requests(gn_env_t *e)

@@ -52,6 +52,7 @@ static gn_err_t prepare(gn_thread_t *t, size_t stack_size, uint32_t affinity)
 		return err;
 	t->id = res.id;
 	t->cpu = res.cpu;
+	t->trace_slot = res.trace_slot;
 
 	gn_pd_alloc_ram_args_t const ram = {gn_platform_thread_area(stack_size)};
 	gn_pd_alloc_ram_res_t charged;

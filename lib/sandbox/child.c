@@ -361,6 +361,12 @@ static void apply_quota(child_t *c, uint64_t ram, uint64_t caps)
 			    NULL) == GN_OK) {
 			c->ram += more_ram;
 			c->caps += more_caps;
+			if (more_ram >= c->requested_ram && more_caps >= c->requested_caps) {
+				/* a waiting request is satisfied: its library looks again */
+				c->requested_ram = c->requested_caps = 0;
+				if (c->session_sig)
+					gn_ignore(gn_signal_submit(c->session_sig, 1));
+			}
 		} else
 			gn_warning("%s: cannot raise its quota: init has too little", c->name);
 	}
@@ -373,25 +379,48 @@ static void apply_quota(child_t *c, uint64_t ram, uint64_t caps)
 		gn_ignore(gn_signal_submit(c->yield_sig, 1));
 }
 
-gn_err_t child_resource_request(child_t *c, uint64_t ram, uint64_t caps)
+gn_err_t child_resource_request(child_t *c, gn_parent_resource_args_t const *want)
 {
 	uint64_t ram_limit = 0, caps_limit = 0;
+	uint64_t const ram = want->ram, caps = want->caps;
 	gn_rpc_void_t none = {0};
+	gn_pd_quota_res_t q;
 
+	/* measured before a raise (a config's, a grant's): the child measures anew */
+	if (gn_pd_session_quota(c->env_caps[0], &none, &q, NULL, NULL) != GN_OK ||
+		q.ram_quota > want->ram_quota || q.cap_quota > want->cap_quota) {
+		if (c->session_sig)
+			gn_ignore(gn_signal_submit(c->session_sig, 1));
+		return GN_ERR_AGAIN;
+	}
 	gn_ignore(gn_xml_attr_u64(&c->start, "ram_limit", 0, &ram_limit));
 	gn_ignore(gn_xml_attr_u64(&c->start, "caps_limit", 0, &caps_limit));
-	gn_log("child \"%s\" requests %llu bytes and %llu caps more", c->name,
-		(unsigned long long)ram, (unsigned long long)caps);
+	bool const limited =
+		gn_xml_has_attr(&c->start, "ram_limit") || gn_xml_has_attr(&c->start, "caps_limit");
+	bool const repeated = ram == c->requested_ram && caps == c->requested_caps;
+	if (!repeated) /* a waiting child asks again now and then */
+		gn_log("child \"%s\" requests %llu bytes and %llu caps more", c->name,
+			(unsigned long long)ram, (unsigned long long)caps);
 	/* the child's numbers: compared without adding them, so no wrap-around can make them fit */
 	bool const fits = (!ram || (c->ram <= ram_limit && ram <= ram_limit - c->ram)) &&
 			  (!caps || (c->caps <= caps_limit && caps <= caps_limit - c->caps));
 	if (!fits ||
 		gn_pd_session_transfer_quota(sandbox_env->pd, &(gn_pd_transfer_args_t){ram, caps},
 			&none, &c->env_caps[0], NULL) != GN_OK) {
-		c->requested_ram = ram;
-		c->requested_caps = caps;
-		state_report_stale();
-		return GN_ERR_DENIED;
+		if (!repeated) {
+			c->requested_ram = ram;
+			c->requested_caps = caps;
+			state_report_stale();
+		}
+		/*
+		 * Without a limit the request waits (AGAIN) for a config that raises the quota,
+		 * e.g. one a manager writes; refused when init could not give it even then.
+		 */
+		bool const never =
+			limited ||
+			gn_pd_session_quota(sandbox_env->pd, &none, &q, NULL, NULL) != GN_OK ||
+			ram > q.ram_quota - q.ram_used || caps > q.cap_quota - q.cap_used;
+		return never ? GN_ERR_DENIED : GN_ERR_AGAIN;
 	}
 	c->ram += ram;
 	c->caps += caps;

@@ -35,6 +35,24 @@ static gn_err_t withdraw(child_t *c, uint32_t id)
 	return insufficient(err);
 }
 
+/*
+ * A TRACE session sees the subjects under its label with parent_levels elements removed
+ * (gneiss/trace_session.h). Forwarded by init, the levels are capped to the elements the label has
+ * below init, so a child can trace at most init's own subtree, never beyond: routing TRACE to a
+ * child is trusting it with that much.
+ */
+static gn_err_t trace_scope(char *args, size_t size, char const *label)
+{
+	uint64_t levels = 0, below = label[0] ? 1 : 0;
+
+	for (char const *p = label; *p; p++)
+		if (gn_strncmp(p, " -> ", 4) == 0)
+			below++;
+	if (gn_args_get_num(args, "parent_levels", &levels) != GN_OK || levels <= below)
+		return GN_OK;
+	return gn_args_set_num(args, size, "parent_levels", below);
+}
+
 static gn_err_t session(
 	void *obj, gn_rpc_request_t *req, gn_parent_session_args_t const *args, gn_rpc_void_t *res)
 {
@@ -59,6 +77,9 @@ static gn_err_t session(
 	if (route == ROUTE_DENIED)
 		return GN_ERR_UNROUTABLE;
 	if (gn_args_set_string(fwd, sizeof(fwd), "label", routed) != GN_OK)
+		return GN_ERR_INVALID_ARG;
+	if (route == ROUTE_PARENT && gn_strcmp(service, "TRACE") == 0 &&
+		trace_scope(fwd, sizeof(fwd), routed) != GN_OK)
 		return GN_ERR_INVALID_ARG;
 	if (route == ROUTE_PARENT && gn_strcmp(service, "CPU") == 0) {
 		uint64_t priority = 0; /* absent: the child's highest */
@@ -334,7 +355,7 @@ static gn_err_t resource_request(
 {
 	(void)req;
 	(void)res;
-	return child_resource_request(obj, args->ram, args->caps);
+	return child_resource_request(obj, args);
 }
 
 static gn_err_t yield_sigh(

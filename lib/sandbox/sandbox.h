@@ -160,7 +160,7 @@ void heartbeat_configure(void);
  * Child c asks for more quota (child.c): granted from init's spare quota up to the start node's
  * ram_limit/caps_limit; otherwise recorded for the state report and DENIED.
  */
-gn_err_t child_resource_request(child_t *c, uint64_t ram, uint64_t caps);
+gn_err_t child_resource_request(child_t *c, gn_parent_resource_args_t const *want);
 /* What c is asked to yield now, and c's answer that it did (child.c). */
 gn_parent_resource_args_t child_yield_request(child_t *c);
 void child_yielded(child_t *c);

@@ -16,11 +16,15 @@ enum {
 	CONFIG_MAX = 64 * 1024
 };
 
+static gn_env_t *env;
 static gn_cap_t config_rom;
+static uint32_t config_rom_id;
+static uint64_t config_rom_donated = 8 * 1024;
 static gn_cap_t config_sig;
 static char config_buf[2][CONFIG_MAX]; /* the config in force and the next one */
 static unsigned config_in_force;
 static bool config_loaded;
+static bool config_waiting; /* the config ROM was empty at start */
 
 /* Reads the config ROM into the spare buffer; applies it when it is valid. */
 static void load_config(void *ctx, uint64_t count)
@@ -37,8 +41,14 @@ static void load_config(void *ctx, uint64_t count)
 	(void)ctx;
 	(void)count;
 	unsigned const spare = config_in_force ^ 1;
-	if (gn_rom_session_dataspace(config_rom, &none, &info, NULL, &ds) != GN_OK ||
-		gn_ds_attach(ds, &addr, &size, &writable) != GN_OK) {
+	gn_err_t err = gn_rom_session_dataspace(config_rom, &none, &info, NULL, &ds);
+	/* a config that outgrew the donation: the ROM server is paid more, up to what init takes */
+	while (err == GN_ERR_OUT_OF_RAM && config_rom_donated < 2 * CONFIG_MAX &&
+		gn_session_upgrade(env, config_rom_id, config_rom_donated, 0) == GN_OK) {
+		config_rom_donated *= 2;
+		err = gn_rom_session_dataspace(config_rom, &none, &info, NULL, &ds);
+	}
+	if (err != GN_OK || gn_ds_attach(ds, &addr, &size, &writable) != GN_OK) {
 		gn_error("config ROM unreadable");
 		return;
 	}
@@ -50,6 +60,11 @@ static void load_config(void *ctx, uint64_t count)
 	gn_cap_drop(ds);
 	if (!fits) {
 		gn_error("config of %zu bytes exceeds %u", len, (unsigned)CONFIG_MAX);
+		return;
+	}
+	if (len == 0 && !config_loaded) { /* not written yet: report_rom before the first report */
+		gn_log("config ROM is empty, waiting for a config");
+		config_waiting = true;
 		return;
 	}
 	if (gn_xml_parse(config_buf[spare], len, &next, &xml_err) != GN_OK) {
@@ -72,12 +87,12 @@ static void load_config(void *ctx, uint64_t count)
 
 void gn_component_construct(gn_env_t *e)
 {
-	uint32_t rom_id;
 	gn_rpc_void_t none = {0};
 
+	env = e;
 	if (gn_sandbox_init(e) != GN_OK ||
 		gn_session(e, "ROM", "ram_quota=8K, cap_quota=2, label=\"config\"", &config_rom,
-			&rom_id) != GN_OK ||
+			&config_rom_id) != GN_OK ||
 		gn_pd_session_alloc_signal(e->pd, &none, &none, NULL, &config_sig) != GN_OK ||
 		gn_ep_sigh(e->ep, config_sig, load_config, NULL) != GN_OK ||
 		gn_rom_session_sigh(config_rom, &none, &none, &config_sig, NULL) != GN_OK) {
@@ -85,6 +100,6 @@ void gn_component_construct(gn_env_t *e)
 		gn_exit(e, 1);
 	}
 	load_config(NULL, 0);
-	if (!config_loaded)
+	if (!config_loaded && !config_waiting)
 		gn_exit(e, 1);
 }

@@ -1,13 +1,11 @@
 /*
  * The timeout thread and its ordered list (see timeouts.h).
  *
- * The thread's sleep is gn_ep_wait_signal on the wake-up context with a timeout in whole
- * milliseconds, rounded up, so a timeout never expires early; it is the only timed wait the
- * public API offers (gn_platform_wait has no timeout). The wake-up is a counting signal, so a
- * wake-up that comes between the thread's last look at the list and its sleep is not lost: the
- * sleep then returns at once.
+ * The thread sleeps on a semaphore with a timeout in microseconds until the earliest deadline
+ * (the kernel never wakes it early, and it checks the clock again anyway). The semaphore counts,
+ * so a wake-up that comes between the thread's last look at the list and its sleep is not lost:
+ * the sleep then returns at once.
  */
-#include <gneiss/pd_session.h>
 #include <gneiss/signal.h>
 #include <gneiss/time.h>
 
@@ -15,7 +13,7 @@
 
 enum {
 	STACK_SIZE = GN_THREAD_STACK_MIN,
-	SLEEP_MAX_MS = 3600 * 1000, /* a longer wait is taken in several sleeps */
+	SLEEP_MAX_US = 3600ull * 1000 * 1000, /* a longer wait is taken in several sleeps */
 };
 
 static void list_remove(timeouts_t *ts, timeout_t *t)
@@ -59,15 +57,6 @@ static void fire(timeouts_t *ts, timeout_t *t, uint64_t now)
 			t->sig, periods > UINT32_MAX ? UINT32_MAX : (uint32_t)periods));
 }
 
-/* Milliseconds from now until deadline, rounded up; -1 for no deadline. */
-static int sleep_ms(uint64_t now, uint64_t deadline)
-{
-	if (deadline == TIMEOUT_NONE)
-		return -1;
-	uint64_t const ms = deadline > now ? (deadline - now + 999) / 1000 : 0;
-	return ms > SLEEP_MAX_MS ? SLEEP_MAX_MS : (int)ms;
-}
-
 static void run(void *arg)
 {
 	timeouts_t *ts = arg;
@@ -80,25 +69,19 @@ static void run(void *arg)
 		uint64_t const next = ts->head ? ts->head->deadline_us : TIMEOUT_NONE;
 		ts->wake_us = next;
 		gn_mutex_unlock(&ts->lock);
-		gn_ignore(gn_ep_wait_signal(NULL, ts->wake, sleep_ms(now, next)));
+		if (next == TIMEOUT_NONE)
+			gn_semaphore_down(&ts->wake);
+		else if (next > now)
+			(void)gn_semaphore_down_timeout(
+				&ts->wake, next - now > SLEEP_MAX_US ? SLEEP_MAX_US : next - now);
 	}
 }
 
 gn_err_t timeouts_start(timeouts_t *ts, gn_env_t *env)
 {
-	gn_rpc_void_t none = {0};
-
-	*ts = (timeouts_t){GN_MUTEX_INIT, NULL, TIMEOUT_NONE, GN_CAP_INVALID, {0}};
-	gn_err_t err = gn_pd_session_alloc_signal(env->pd, &none, &none, NULL, &ts->wake);
-	if (err != GN_OK)
-		return err;
-	err = gn_thread_create(env, "timeouts", STACK_SIZE, run, ts, &ts->thread);
-	if (err != GN_OK) {
-		gn_ignore(gn_pd_session_free_signal(env->pd, &none, &none, &ts->wake, NULL));
-		gn_cap_drop(ts->wake);
-		ts->wake = GN_CAP_INVALID;
-	}
-	return err;
+	*ts = (timeouts_t){.lock = GN_MUTEX_INIT, .wake_us = TIMEOUT_NONE};
+	gn_semaphore_init(&ts->wake, 0);
+	return gn_thread_create(env, "timeouts", STACK_SIZE, run, ts, &ts->thread);
 }
 
 void timeouts_init(timeout_t *t)
@@ -130,7 +113,7 @@ void timeouts_schedule(timeouts_t *ts, timeout_t *t, uint64_t deadline_us, uint6
 			deadline_us; /* later changes before the thread looks need no wake-up */
 	gn_mutex_unlock(&ts->lock);
 	if (wake)
-		gn_ignore(gn_signal_submit(ts->wake, 1));
+		gn_semaphore_up(&ts->wake);
 }
 
 uint64_t timeouts_remove(timeouts_t *ts, timeout_t *t)

@@ -4,7 +4,7 @@
  * Every scheduled timeout sits in one list ordered by deadline. A single thread sleeps until the
  * earliest deadline, pops every timeout that expired, submits its signal (submitting never
  * blocks) and puts periodic ones back. Whoever moves a deadline before the thread's planned wake-up
- * wakes it through a signal context of the server's own that the thread sleeps on.
+ * wakes it through the semaphore the thread sleeps on (with a timeout in microseconds).
  *
  * Locking: one mutex guards the list and every timeout's fields; the thread holds it while it
  * submits. So once timeouts_remove returned, the thread neither touches the timeout nor submits
@@ -29,16 +29,13 @@ typedef struct timeout {
 
 typedef struct {
 	gn_mutex_t lock;
-	timeout_t *head;  /* scheduled timeouts, earliest first */
-	uint64_t wake_us; /* when the thread looks next; TIMEOUT_NONE: only when woken */
-	gn_cap_t wake;    /* the signal context the thread sleeps on */
+	timeout_t *head;     /* scheduled timeouts, earliest first */
+	uint64_t wake_us;    /* when the thread looks next; TIMEOUT_NONE: only when woken */
+	gn_semaphore_t wake; /* what the thread sleeps on */
 	gn_thread_t thread;
 } timeouts_t;
 
-/*
- * Allocates the wake-up signal context and starts the thread. Errors: those of the PD session
- * (OUT_OF_CAPS) and of gn_thread_create.
- */
+/* Starts the thread. Errors: those of gn_thread_create. */
 gn_err_t timeouts_start(timeouts_t *ts, gn_env_t *env) GN_MUST_CHECK;
 
 /* An unscheduled timeout without a signal context. */

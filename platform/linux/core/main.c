@@ -35,12 +35,15 @@ enum {
 	DT_REG = 8,
 	S_IXUSR = 0100,
 	CORE_RAM = 512 * GN_MIB,
-	CORE_CAPS = 20000,
+	/* core's capabilities: one per dataspace and signal context it hands out (CORE_CAPS at
+	 * most), one per session object (its entrypoint serves 512 at most) and boot module */
+	CORE_CAP_TABLE = CORE_CAPS + 2048,
 	INIT_RESERVE = 4 * GN_MIB, /* what core keeps of its account for its own sessions */
 };
 
 static gn_ep_t *ep;
 static core_pd_t *init_pd;
+static lx_cap_entry_t cap_table[CORE_CAP_TABLE];
 
 gn_ep_t *core_ep(void)
 {
@@ -234,7 +237,8 @@ static void raise_descriptor_limit(void)
 void lx_start(void *initial_sp)
 {
 	(void)initial_sp;
-	if (lx_main_thread_init() != GN_OK)
+	if (lx_main_thread_init() != GN_OK ||
+		lx_cap_table_provide(cap_table, CORE_CAP_TABLE) != GN_OK)
 		lx_exit_group(71);
 	if (lx_syscall1(__NR_unshare, CLONE_NEWNET) != 0) {
 		core_log("Error: core needs root: it gives every component its own host uid and "

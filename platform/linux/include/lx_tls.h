@@ -1,11 +1,13 @@
 /*
  * Per-thread state of the linux platform, reached through %fs (ARCH_SET_FS for the main thread,
- * CLONE_SETTLS for the others): the IPC buffer and the thread's private RPC channels.
+ * CLONE_SETTLS for the others): the IPC buffer, the thread's private RPC channels and its trace
+ * state.
  */
 #ifndef LX_TLS_H
 #define LX_TLS_H
 
 #include <gneiss/ipc.h>
+#include <gn_trace.h>
 
 enum {
 	LX_CHANNELS_PER_THREAD = 16
@@ -18,7 +20,9 @@ typedef struct {
 } lx_channel_t;
 
 typedef struct lx_tls {
-	struct lx_tls *self; /* must stay first: %fs:0 */
+	struct lx_tls *self;      /* must stay first: %fs:0 */
+	gn_trace_thread_t *trace; /* %fs:8 (gn_platform.h): trace_state once set up */
+	gn_trace_thread_t trace_state;
 	gn_ipc_buf_t ipc;
 	lx_channel_t channels[LX_CHANNELS_PER_THREAD];
 	unsigned next_victim;

@@ -8,7 +8,8 @@
  * identities, so a capability that comes back to its holder is still recognised: sockets and memfds
  * by inode, eventfds (signal contexts, which all share one anonymous inode) by their open file
  * (kcmp KCMP_FILE on our own process). All operations hold the table's mutex; none blocks
- * otherwise.
+ * otherwise. A component's table has LX_CAP_TABLE_DEFAULT entries; core, which holds a capability
+ * for everything it hands out, moves its table into larger storage at boot.
  */
 #include <gneiss/lock.h>
 #include <gneiss/string.h>
@@ -16,31 +17,23 @@
 #include <lx_cap.h>
 
 enum {
-	TABLE_SIZE = 1024
-};
-enum {
 	KCMP_FILE = 0,
 	S_IFMT = 0170000,
 	S_IFSOCK = 0140000,
 	S_IFREG = 0100000
 };
 
-typedef struct {
-	uint32_t refs;
-	uint32_t gen;
-	int fd;
-	bool resolved; /* kind and ino are known */
-	uint8_t kind;
-	uint64_t ino;
-} entry_t;
+typedef lx_cap_entry_t entry_t;
 
-static entry_t table[TABLE_SIZE];
-static gn_cap_t next_free = 1; /* where the search for a free entry starts */
+static entry_t own_table[LX_CAP_TABLE_DEFAULT];
+static entry_t *table = own_table;
+static gn_cap_t table_size = LX_CAP_TABLE_DEFAULT; /* core makes it larger at boot */
+static gn_cap_t next_free = 1;                     /* where the search for a free entry starts */
 static gn_mutex_t table_lock = GN_MUTEX_INIT;
 
 static entry_t *entry(gn_cap_t cap)
 {
-	if (cap == GN_CAP_INVALID || cap >= TABLE_SIZE || table[cap].refs == 0)
+	if (cap == GN_CAP_INVALID || cap >= table_size || table[cap].refs == 0)
 		return NULL;
 	return &table[cap];
 }
@@ -77,12 +70,12 @@ gn_err_t lx_cap_insert(int fd, gn_cap_t *out)
 	if (fd < 0)
 		return GN_ERR_INVALID_CAP;
 	gn_mutex_lock(&table_lock);
-	for (gn_cap_t cap = next_free; cap < TABLE_SIZE + next_free; cap++) {
-		gn_cap_t const c = 1 + (cap - 1) % (TABLE_SIZE - 1);
+	for (gn_cap_t cap = next_free; cap < table_size + next_free; cap++) {
+		gn_cap_t const c = 1 + (cap - 1) % (table_size - 1);
 		if (table[c].refs)
 			continue;
 		table[c] = (entry_t){.refs = 1, .gen = table[c].gen + 1, .fd = fd};
-		next_free = c + 1 < TABLE_SIZE ? c + 1 : 1;
+		next_free = c + 1 < table_size ? c + 1 : 1;
 		*out = c;
 		gn_mutex_unlock(&table_lock);
 		return GN_OK;
@@ -171,8 +164,23 @@ unsigned gn_cap_count(void)
 	unsigned n = 0;
 
 	gn_mutex_lock(&table_lock);
-	for (gn_cap_t i = 1; i < TABLE_SIZE; i++)
+	for (gn_cap_t i = 1; i < table_size; i++)
 		n += table[i].refs != 0;
 	gn_mutex_unlock(&table_lock);
 	return n;
+}
+
+gn_err_t lx_cap_table_provide(lx_cap_entry_t *storage, uint32_t count)
+{
+	gn_mutex_lock(&table_lock);
+	if (count <= table_size) {
+		gn_mutex_unlock(&table_lock);
+		return GN_ERR_INVALID_ARG;
+	}
+	gn_memset(storage, 0, sizeof(*storage) * count);
+	gn_memcpy(storage, table, sizeof(*table) * table_size);
+	table = storage;
+	table_size = count;
+	gn_mutex_unlock(&table_lock);
+	return GN_OK;
 }

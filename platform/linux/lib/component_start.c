@@ -28,6 +28,9 @@ void lx_start(void *initial_sp)
 		lx_exit_group(127);
 	env.next_session_id = GN_PARENT_FIRST_ID;
 	gn_log_init(env.log);
+	lx_tls_t *self = lx_tls();
+	if (gn_trace_main_thread(&env, &self->trace_state, self->tid) == GN_OK)
+		self->trace = &self->trace_state;
 	gn_err_t const err = gn_env_heartbeat(&env);
 	if (err != GN_OK)
 		gn_warning("cannot answer heartbeats: %s", gn_err_name(err));

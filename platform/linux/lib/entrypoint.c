@@ -5,7 +5,7 @@
  * Invariants:
  * - the kernel says which object a request is for: a channel is bound to its object when the
  *   channel-open request arrives on that object's own socket; no payload names an object;
- * - a request is validated in full (framing in lx_msg_recv, interface in gn_rpc_validate) before a
+ * - a request is validated in full (framing in lx_msg_recv, interface in gn_rpc_dispatch) before a
  *   handler runs; a malformed one is answered with BAD_MSG;
  * - the entrypoint never blocks on a client: replies are sent with MSG_DONTWAIT, and a client whose
  *   channel is full or broken loses that channel;
@@ -17,6 +17,7 @@
  */
 #include <gneiss/entrypoint.h>
 #include <gneiss/string.h>
+#include <gn_trace.h>
 #include <lx.h>
 #include <lx_cap.h>
 #include <lx_ep.h>
@@ -370,20 +371,9 @@ static gn_err_t enter_caps(int const *fds, unsigned n, gn_rpc_request_t *req)
 
 static gn_err_t invoke(gn_ep_t *ep, unsigned slot, gn_rpc_request_t *req)
 {
-	gn_rpc_op_desc_t const *op;
 	object_t *o = &ep->objects[ep->channels[slot].object];
-	gn_err_t err = gn_rpc_validate(o->iface, &ep->request.hdr, &op);
 
-	if (err != GN_OK)
-		return err;
-	gn_memset(ep->reply.payload, 0, op->res_len);
-	req->object = o->obj;
-	err = op->thunk(o->ops, o->obj, req, ep->request.payload, ep->reply.payload);
-	if (err == GN_OK) {
-		ep->reply.hdr.len = op->res_len;
-		ep->reply.hdr.num_caps = req->num_caps_out <= op->caps_out ? req->num_caps_out : 0;
-	}
-	return err;
+	return gn_rpc_dispatch(o->iface, o->ops, o->obj, req, &ep->request, &ep->reply);
 }
 
 static void serve_request(gn_ep_t *ep, unsigned slot)
@@ -471,8 +461,10 @@ static void handle_signal(gn_ep_t *ep, struct lx_epoll_event const *ev)
 		return;
 	signal_t *s = &ep->signals[slot];
 	uint64_t count = 0;
-	if (lx_read(lx_cap_fd(s->cap), &count, sizeof(count)) == sizeof(count) && count)
+	if (lx_read(lx_cap_fd(s->cap), &count, sizeof(count)) == sizeof(count) && count) {
+		gn_trace(GN_TRACE_SIGNAL_RECEIVE, s->cap, count, NULL, 0);
 		s->fn(s->ctx, count);
+	}
 }
 
 gn_err_t gn_ep_dispatch_signals(gn_ep_t *ep, int timeout_ms)

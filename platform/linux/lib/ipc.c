@@ -22,6 +22,7 @@ void lx_tls_init(lx_tls_t *t)
 {
 	gn_memset(t, 0, sizeof(*t));
 	t->self = t;
+	t->trace = &gn_trace_off;
 	for (unsigned i = 0; i < LX_CHANNELS_PER_THREAD; i++)
 		t->channels[i].fd = -1;
 }

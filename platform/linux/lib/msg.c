@@ -1,7 +1,7 @@
 /*
  * Message framing on SOCK_SEQPACKET. A message is never trusted: everything the header claims is
- * checked against what the kernel delivered, and on any mismatch every received descriptor is closed
- * before the error is returned.
+ * checked against what the kernel delivered (gn_ipc_msg_check), and on any mismatch every received
+ * descriptor is closed before the error is returned.
  */
 #include <gneiss/string.h>
 #include <lx.h>
@@ -78,9 +78,9 @@ long lx_msg_recv(int sock, gn_ipc_buf_t *buf, int fds[GN_IPC_CAPS], unsigned *nu
 		return ret;
 
 	*num_fds = take_fds(&msg, fds, &excess);
-	if (excess || (msg.flags & (LX_MSG_TRUNC | LX_MSG_CTRUNC)) ||
-		(size_t)ret < sizeof(buf->hdr) || buf->hdr.len != (size_t)ret - sizeof(buf->hdr) ||
-		buf->hdr.num_caps != *num_fds) {
+	gn_ipc_delivery_t const got = {
+		(size_t)ret, *num_fds, excess || (msg.flags & (LX_MSG_TRUNC | LX_MSG_CTRUNC))};
+	if (gn_ipc_msg_check(&buf->hdr, &got) != GN_OK) {
 		for (unsigned i = 0; i < *num_fds; i++)
 			lx_close(fds[i]);
 		*num_fds = 0;

@@ -78,8 +78,13 @@ static GN_NORETURN void thread_main(void *arg)
 
 	l->start_err = err;
 	gn_blockade_wakeup(&l->started);
-	if (err == GN_OK)
+	if (err == GN_OK) {
+		gn_trace_new_thread(&l->tls.trace_state, t->id, t->trace_slot, (int)lx_gettid());
+		l->tls.trace = &l->tls.trace_state;
 		t->entry(t->arg);
+	}
+	l->tls.trace = &gn_trace_off;
+	gn_trace_thread_exit(&l->tls.trace_state);
 	lx_tls_release(&l->tls);
 	for (;;)
 		lx_syscall1(__NR_exit, 0);

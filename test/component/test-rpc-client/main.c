@@ -1,12 +1,15 @@
 /*
  * The rpc scenario's client: calls, big payloads, capabilities passed and returned, identity of a
  * capability that comes back to its owner, revocation, malformed requests, and the session's
- * donation coming back at close.
+ * donation coming back at close. As the victim of test/attack/ it also logs the mean round trip
+ * of a call at its start and at its end, so a log shows what its neighbours cost it; no test
+ * judges the times.
  */
 #include <gneiss/env.h>
 #include <gneiss/log.h>
 #include <gneiss/parent.h>
 #include <gneiss/pd_session.h>
+#include <gneiss/time.h>
 
 #include "test_check.h"
 #include "test_rpc.h"
@@ -20,6 +23,24 @@ static gn_pd_quota_res_t quota(void)
 
 	TEST_OK(gn_pd_session_quota(test_env->pd, &none, &q, NULL, NULL));
 	return q;
+}
+
+enum {
+	ROUND_TRIPS = 1000
+};
+
+/* Logs the mean time of ROUND_TRIPS calls. */
+static void round_trip(gn_cap_t session, char const *when)
+{
+	test_rpc_add_res_t sum;
+	uint64_t const start = gn_time_now_ns();
+
+	for (int64_t i = 0; i < ROUND_TRIPS; i++)
+		TEST_OK(test_rpc_session_add(
+			session, &(test_rpc_add_args_t){i, 1}, &sum, NULL, NULL));
+	gn_log("round trip %s: %llu ns (mean of %u calls)", when,
+		(unsigned long long)((gn_time_now_ns() - start) / ROUND_TRIPS),
+		(unsigned)ROUND_TRIPS);
 }
 
 static void calls(gn_cap_t session)
@@ -120,6 +141,7 @@ void gn_component_construct(gn_env_t *env)
 	TEST_CHECK(open.cap_quota == before.cap_quota - 3);
 	gn_log("session: donated 16K and 3 caps");
 
+	round_trip(session, "before");
 	calls(session);
 	capabilities(session);
 	malformed(session);
@@ -129,6 +151,7 @@ void gn_component_construct(gn_env_t *env)
 		GN_ERR_INSUFFICIENT_RAM);
 	TEST_CHECK(quota().ram_quota == open.ram_quota);
 	gn_log("routing: an unknown service is unroutable, a donation beyond the quota refused");
+	round_trip(session, "after");
 
 	gn_session_close(env, id, session);
 	gn_pd_quota_res_t const after = quota();

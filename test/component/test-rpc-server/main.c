@@ -13,7 +13,7 @@
 #include "test_rpc.h"
 
 enum {
-	MAX_SESSIONS = 4,
+	MAX_SESSIONS = 32,
 	MAX_COUNTERS = 16
 };
 
