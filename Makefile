@@ -180,8 +180,11 @@ $(BH)/test/%: $(BH)/obj/test/unit/%.c.o $(UNIT_SUPPORT_OBJ) $(LIB_HOST)
 	$(call say,LD,$@)
 	$(Q)$(CC) $(HOST_LDFLAGS) -o $@ $(filter %.o,$^) $(LIB_HOST) -lcmocka
 
-# Unit tests of a component's pure logic link that file as well.
+# Unit tests of a component's pure logic link that file as well; test_trace_tool links the trace
+# tool's files but its main.c.
 $(BH)/test/test_rom_filter: $(BH)/obj/os/rom_filter/filter.c.o
+$(BH)/test/test_trace_tool: $(patsubst %,$(BH)/obj/%.o,$(filter-out tool/trace/main.c,\
+	$(wildcard tool/trace/*.c)))
 
 FUZZ_LIB_OBJ := $(patsubst %,$(BF)/obj/%.o,$(LIB_GENERIC))
 $(BF)/obj/%.c.o: %.c $(BF)/flags
