@@ -5,6 +5,10 @@
  * `session_cap` hands it out. The label is prefixed with the child's name; the donation named in
  * the arguments (ram_quota, cap_quota) is charged to the child's PD up front and refunded at close.
  * A PD session's donation becomes the new PD's quota, with the child's PD as its reference account.
+ *
+ * Every session costs at least SESSION_PRICE_CAPS of the donation: core's records of sessions and
+ * PDs are finite and shared by everyone, so no child may fill them for free (a PD session keeps
+ * the price for the record; the rest becomes the new PD's quota).
  */
 #include <gneiss/label.h>
 #include <gneiss/string.h>
@@ -12,7 +16,8 @@
 #include "core.h"
 
 enum {
-	MAX_SESSIONS = CORE_MAX_SESSIONS
+	MAX_SESSIONS = CORE_MAX_SESSIONS,
+	SESSION_PRICE_CAPS = 1,
 };
 
 typedef enum {
@@ -72,7 +77,13 @@ static gn_err_t create(parent_t *p, session_t *s, char const *label, char const 
 	uint64_t priority = 0;
 
 	if (s->service == SVC_PD) {
-		err = core_pd_create(label, s->ram, s->caps, p->child_pd, &s->pd);
+		err = core_pd_charge(p->child_pd, 0, SESSION_PRICE_CAPS);
+		if (err == GN_OK) {
+			err = core_pd_create(
+				label, s->ram, s->caps - SESSION_PRICE_CAPS, p->child_pd, &s->pd);
+			if (err != GN_OK)
+				core_pd_refund(p->child_pd, 0, SESSION_PRICE_CAPS);
+		}
 		if (err == GN_OK)
 			s->cap = gn_cap_copy(s->pd->cap);
 	} else
@@ -87,7 +98,7 @@ static gn_err_t create(parent_t *p, session_t *s, char const *label, char const 
 			priority = 0;
 		err = core_cpu_create(label, p->child_pd, priority, &s->cap);
 		if (err == GN_OK)
-			core_cpu_donate(s->cap, s->caps);
+			core_cpu_donate(s->cap, s->caps - SESSION_PRICE_CAPS);
 	} else if (s->service == SVC_LOG)
 		err = core_log_create(label, &s->cap);
 	else if (s->service == SVC_TRACE) {
@@ -132,6 +143,8 @@ static gn_err_t session(
 		s->ram = 0;
 	if (gn_args_get_num(raw, "cap_quota", &s->caps) != GN_OK)
 		s->caps = 0;
+	if (s->caps < SESSION_PRICE_CAPS)
+		return GN_ERR_INSUFFICIENT_CAPS;
 	gn_err_t err = create(p, s, label, raw);
 	if (err == GN_OK)
 		s->parent = p;
@@ -163,6 +176,7 @@ static gn_err_t close(
 		return GN_ERR_INVALID_ARG;
 	if (s->service == SVC_PD) {
 		core_pd_destroy(s->pd);
+		core_pd_refund(p->child_pd, 0, SESSION_PRICE_CAPS);
 	} else {
 		if (s->service == SVC_CPU)
 			core_cpu_destroy(s->cap);

@@ -153,7 +153,7 @@ static gn_err_t open_env(child_t *c, uint64_t ram, uint64_t caps)
 
 	for (unsigned i = 0; i < 3; i++) {
 		gn_err_t err = gn_fmt(args, sizeof(args), NULL,
-			"ram_quota=0, cap_quota=0, label=\"%s\"", c->name);
+			"ram_quota=0, cap_quota=1, label=\"%s\"", c->name); /* core's price */
 		if (err == GN_OK && i == 1)
 			err = gn_args_set_num(args, sizeof(args), "priority", c->priority);
 		if (err == GN_OK)

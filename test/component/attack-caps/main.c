@@ -417,7 +417,8 @@ static long pd_ref_account(gn_env_t *e)
 
 static long session_loop(gn_env_t *e)
 {
-	gn_parent_session_args_t args = {.service = "LOG", .args = "label=\"loop\""};
+	/* each pays core's price, one capability: the loop ends when its own quota does */
+	gn_parent_session_args_t args = {.service = "LOG", .args = "cap_quota=1, label=\"loop\""};
 	gn_rpc_void_t res;
 	gn_cap_t cap;
 	unsigned opened = 0;
@@ -725,8 +726,8 @@ static attack_call_t const attacks[] = {
 		GN_ERR_DENIED},
 	{"pd-ref-account", "ref_account", "its own PD as its reference account", pd_ref_account,
 		GN_ERR_DENIED},
-	{"session-loop", "session", "LOG sessions at core, donating nothing, until refused",
-		session_loop, GN_ERR_LIMIT},
+	{"session-loop", "session", "LOG sessions at core, paying the least, until refused",
+		session_loop, GN_ERR_INSUFFICIENT_CAPS},
 	{"spoof-label", "session", "a Test session labelled \"test-rpc-client\"", spoof_label,
 		GN_OK},
 	{"spoof-args", "session", "a second label argument behind the one init rewrites",
