@@ -70,8 +70,11 @@ gn_ep_t *core_ep(void);
 /* ---- other services ---- */
 gn_err_t core_log_create(char const *label, gn_cap_t *cap) GN_MUST_CHECK;
 /* priority: the session argument, clamped to GN_CPU_PRIORITY_LIMIT - 1 */
-gn_err_t core_cpu_create(
-	char const *label, core_pd_t *pd, uint64_t priority, gn_cap_t *cap) GN_MUST_CHECK;
+/* cpu_first, cpu_count: its affinity space among core's CPUs (clamped; count 0: the rest) */
+gn_err_t core_cpu_create(char const *label, core_pd_t *pd, uint64_t priority, uint64_t cpu_first,
+	uint64_t cpu_count, gn_cap_t *cap) GN_MUST_CHECK;
+/* The affinity space of CPU session cap (all of core's CPUs for anything else). */
+void core_cpu_affinity(gn_cap_t cap, uint32_t *first, uint32_t *count);
 /* The priority of CPU session cap (0 for anything else). */
 uint32_t core_cpu_priority(gn_cap_t cap);
 gn_err_t core_rom_create(char const *label, gn_cap_t *cap) GN_MUST_CHECK;

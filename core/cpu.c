@@ -13,8 +13,9 @@
  * core's only client is init, so a CPU session that a component asks for through init would bill
  * init for every thread of that component.
  *
- * Every session sees the same affinity space: the CPUs core itself may run on, numbered densely
- * from 0 (core_platform_cpu_count/core_platform_cpu). create_thread checks the requested index
+ * A session's affinity space is a range of the CPUs core itself may run on (numbered densely from
+ * 0: core_platform_cpu_count/core_platform_cpu), all of them unless its arguments said otherwise;
+ * the program bound to it runs on that range only. create_thread checks the requested index
  * before it charges anything; kill_thread refunds exactly the one capability.
  */
 #include <gneiss/cpu_session.h>
@@ -35,7 +36,8 @@ typedef struct {
 	char label[CORE_LABEL_MAX];
 	core_pd_t *pd;
 	bool bound; /* pd is the PD whose program this session runs, not the one that paid for it */
-	uint32_t priority;       /* 0 (highest) .. GN_CPU_PRIORITY_LIMIT - 1 */
+	uint32_t priority;             /* 0 (highest) .. GN_CPU_PRIORITY_LIMIT - 1 */
+	uint32_t cpu_first, cpu_count; /* its affinity space: indices of core's */
 	gn_cap_t exception_sigh; /* kept until bound: a parent registers it before the start */
 	gn_cap_t control_ds;     /* the trace-control page (core's), invalid until needed */
 	gn_cap_t control_ro;     /* ... read-only, for the component */
@@ -125,10 +127,11 @@ static gn_err_t create_thread(void *obj, gn_rpc_request_t *req,
 	cpu_session_t *s = obj;
 
 	(void)req;
-	if (args->affinity != GN_CPU_ANY && args->affinity >= core_platform_cpu_count())
+	if (args->affinity != GN_CPU_ANY && args->affinity >= s->cpu_count)
 		return GN_ERR_INVALID_ARG;
-	uint32_t const cpu =
-		args->affinity == GN_CPU_ANY ? GN_CPU_ANY : core_platform_cpu(args->affinity);
+	uint32_t const cpu = args->affinity == GN_CPU_ANY
+				     ? GN_CPU_ANY
+				     : core_platform_cpu(s->cpu_first + args->affinity);
 	bool const on_donation = !s->bound;
 	if (on_donation && s->donation_used >= s->donated)
 		return GN_ERR_OUT_OF_CAPS;
@@ -184,10 +187,11 @@ static gn_err_t exception_sigh(
 static gn_err_t affinity_space(void *obj, gn_rpc_request_t *req, gn_rpc_void_t const *args,
 	gn_cpu_affinity_space_res_t *res)
 {
-	(void)obj;
+	cpu_session_t const *s = obj;
+
 	(void)req;
 	(void)args;
-	res->count = core_platform_cpu_count();
+	res->count = s->cpu_count;
 	return GN_OK;
 }
 
@@ -288,13 +292,21 @@ static gn_err_t trace_policy(
 static gn_cpu_session_ops_t const ops = {create_thread, kill_thread, exception_sigh, affinity_space,
 	trace_control, thread_started, trace_buffer, trace_policy};
 
-gn_err_t core_cpu_create(char const *label, core_pd_t *pd, uint64_t priority, gn_cap_t *cap)
+gn_err_t core_cpu_create(char const *label, core_pd_t *pd, uint64_t priority, uint64_t cpu_first,
+	uint64_t cpu_count, gn_cap_t *cap)
 {
 	for (unsigned i = 0; i < MAX_CPUS; i++) {
 		cpu_session_t *s = &cpus[i];
 		if (s->used)
 			continue;
+		unsigned const all = core_platform_cpu_count();
+		if (cpu_first >= all)
+			cpu_first = all - 1;
+		if (cpu_count == 0 || cpu_count > all - cpu_first)
+			cpu_count = all - cpu_first;
 		*s = (cpu_session_t){.pd = pd,
+			.cpu_first = (uint32_t)cpu_first,
+			.cpu_count = (uint32_t)cpu_count,
 			.priority = priority < GN_CPU_PRIORITY_LIMIT ? (uint32_t)priority
 								     : GN_CPU_PRIORITY_LIMIT - 1};
 		gn_ignore(gn_strlcpy(s->label, label, sizeof(s->label)));
@@ -313,6 +325,14 @@ static cpu_session_t *cpu_session(gn_cap_t cap)
 		if (&cpus[i] == s && s->used) /* the object may be a session of another kind */
 			return s;
 	return NULL;
+}
+
+void core_cpu_affinity(gn_cap_t cap, uint32_t *first, uint32_t *count)
+{
+	cpu_session_t const *s = cpu_session(cap);
+
+	*first = s ? s->cpu_first : 0;
+	*count = s ? s->cpu_count : core_platform_cpu_count();
 }
 
 uint32_t core_cpu_priority(gn_cap_t cap)

@@ -94,9 +94,14 @@ static gn_err_t create(parent_t *p, session_t *s, char const *label, char const 
 	if (err != GN_OK || s->service == SVC_PD)
 		return err;
 	if (s->service == SVC_CPU) {
+		uint64_t first = 0, count = 0;
 		if (gn_args_get_num(args, "priority", &priority) != GN_OK)
 			priority = 0;
-		err = core_cpu_create(label, p->child_pd, priority, &s->cap);
+		if (gn_args_get_num(args, "affinity_offset", &first) != GN_OK)
+			first = 0;
+		if (gn_args_get_num(args, "affinity_count", &count) != GN_OK)
+			count = 0;
+		err = core_cpu_create(label, p->child_pd, priority, first, count, &s->cap);
 		if (err == GN_OK)
 			core_cpu_donate(s->cap, s->caps - SESSION_PRICE_CAPS);
 	} else if (s->service == SVC_LOG)

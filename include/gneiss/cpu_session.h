@@ -5,7 +5,10 @@
  *
  * Affinity: a session sees an affinity space of `count` CPUs, numbered 0..count-1. A thread asks
  * for one of them (or GN_CPU_ANY) when it is created; core checks the index and answers with the
- * platform's CPU number the thread is to run on, which the thread then pins itself to.
+ * platform's CPU number the thread is to run on, which the thread then pins itself to. The session
+ * arguments affinity_offset and affinity_count make the session's space that part of its parent's
+ * (each parent on the way maps it into its own); the program bound to the session runs on those
+ * CPUs only, GN_CPU_ANY threads included.
  *
  * Priority (Genode's scheme): the session argument priority=P, from 0 (the highest, the default)
  * to GN_CPU_PRIORITY_LIMIT - 1; a larger number is a lower priority, larger values are clamped.

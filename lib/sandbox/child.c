@@ -19,6 +19,7 @@
 #include <gneiss/rom_session.h>
 #include <gneiss/signal.h>
 #include <gneiss/string.h>
+#include <gneiss/thread.h>
 #include <gneiss/time.h>
 
 #include "sandbox.h"
@@ -134,6 +135,47 @@ static uint32_t child_priority(gn_xml_node_t const *start)
 	return (uint32_t)(lower << (16 - log2));
 }
 
+/*
+ * The CPUs of the start node's <affinity> (default: all of the config's <affinity-space>), as a
+ * range of init's own affinity space: the location's cells from its first to its last in
+ * row-major order, scaled from the space's cells to init's CPUs.
+ */
+static void child_cpus(gn_xml_node_t const *start, child_t *c)
+{
+	gn_xml_node_t space, aff;
+	uint64_t w = 1, h = 1, x = 0, y = 0, lw = 0, lh = 0;
+	uint32_t cpus = 1;
+
+	gn_ignore(gn_thread_affinity_space(sandbox_env, &cpus));
+	c->cpu_first = 0;
+	c->cpu_count = cpus;
+	if (!gn_xml_first_sub_type(&sandbox_config, "affinity-space", &space) ||
+		!gn_xml_first_sub_type(start, "affinity", &aff))
+		return;
+	gn_ignore(gn_xml_attr_u64(&space, "width", 1, &w));
+	gn_ignore(gn_xml_attr_u64(&space, "height", 1, &h));
+	gn_ignore(gn_xml_attr_u64(&aff, "xpos", 0, &x));
+	gn_ignore(gn_xml_attr_u64(&aff, "ypos", 0, &y));
+	gn_ignore(gn_xml_attr_u64(&aff, "width", w, &lw));
+	gn_ignore(gn_xml_attr_u64(&aff, "height", h, &lh));
+	/* the checker made sure the location lies in the space; the numbers are small */
+	if (!w || !h || !lw || !lh || w > 1024 || h > 1024 || x + lw > w || y + lh > h)
+		return;
+	uint64_t const cells = w * h, first = y * w + x, last = (y + lh - 1) * w + x + lw - 1;
+	uint64_t const from = first * cpus / cells, to = ((last + 1) * cpus + cells - 1) / cells;
+	c->cpu_first = (uint32_t)from;
+	c->cpu_count = (uint32_t)(to > from ? to - from : 1);
+}
+
+void child_cpu_range(child_t const *c, uint64_t *offset, uint64_t *count)
+{
+	uint64_t const within = *offset < c->cpu_count ? *offset : c->cpu_count - 1;
+	uint64_t const room = c->cpu_count - within;
+
+	*offset = c->cpu_first + within;
+	*count = *count == 0 || *count > room ? room : *count;
+}
+
 uint64_t child_cpu_priority(child_t const *c, uint64_t requested)
 {
 	if (requested >= GN_CPU_PRIORITY_LIMIT)
@@ -156,6 +198,10 @@ static gn_err_t open_env(child_t *c, uint64_t ram, uint64_t caps)
 			"ram_quota=0, cap_quota=1, label=\"%s\"", c->name); /* core's price */
 		if (err == GN_OK && i == 1)
 			err = gn_args_set_num(args, sizeof(args), "priority", c->priority);
+		if (err == GN_OK && i == 1)
+			err = gn_args_set_num(args, sizeof(args), "affinity_offset", c->cpu_first);
+		if (err == GN_OK && i == 1)
+			err = gn_args_set_num(args, sizeof(args), "affinity_count", c->cpu_count);
 		if (err == GN_OK)
 			err = gn_session(
 				sandbox_env, services[i], args, &c->env_caps[i], &c->env_ids[i]);
@@ -218,6 +264,7 @@ static void start_child(gn_xml_node_t const *start)
 		return;
 	}
 	c->priority = child_priority(start);
+	child_cpus(start, c);
 	gn_memcpy(start_args.binary, c->name, sizeof(start_args.binary) - 1);
 	if (gn_xml_first_sub_type(start, "binary", &binary) &&
 		gn_xml_attr_str(&binary, "name", start_args.binary, sizeof(start_args.binary)) !=

@@ -85,8 +85,16 @@ static gn_err_t session(
 		uint64_t priority = 0; /* absent: the child's highest */
 		if (gn_args_get_num(fwd, "priority", &priority) != GN_OK)
 			priority = 0;
-		if (gn_args_set_num(
-			    fwd, sizeof(fwd), "priority", child_cpu_priority(c, priority)) != GN_OK)
+		uint64_t offset = 0, count = 0; /* absent: all of the child's CPUs */
+		if (gn_args_get_num(fwd, "affinity_offset", &offset) != GN_OK)
+			offset = 0;
+		if (gn_args_get_num(fwd, "affinity_count", &count) != GN_OK)
+			count = 0;
+		child_cpu_range(c, &offset, &count);
+		if (gn_args_set_num(fwd, sizeof(fwd), "priority",
+			    child_cpu_priority(c, priority)) != GN_OK ||
+			gn_args_set_num(fwd, sizeof(fwd), "affinity_offset", offset) != GN_OK ||
+			gn_args_set_num(fwd, sizeof(fwd), "affinity_count", count) != GN_OK)
 			return GN_ERR_INVALID_ARG;
 	}
 	if (route == ROUTE_CONFIG)

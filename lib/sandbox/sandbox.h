@@ -37,6 +37,7 @@ typedef struct child {
 	gn_xml_node_t start; /* in the config in force */
 	uint64_t ram, caps;  /* the quota init gave it */
 	uint32_t priority;   /* of its CPU sessions, within init's band (gneiss/cpu_session.h) */
+	uint32_t cpu_first, cpu_count; /* its CPUs, of init's own affinity space */
 	gn_cap_t parent_obj;
 	uint32_t env_ids[3]; /* PD, CPU, LOG at init's parent */
 	gn_cap_t env_caps[3];
@@ -176,6 +177,12 @@ void child_restart(child_t *c, char const *why, bool limited);
  * own priority levels) mapped into c's band, as Genode's init does.
  */
 uint64_t child_cpu_priority(child_t const *c, uint64_t requested);
+
+/*
+ * The CPUs (offset and count in init's affinity space) for a CPU session that c requests at
+ * init's parent with offset and count in its own space: the part of c's range it asks for.
+ */
+void child_cpu_range(child_t const *c, uint64_t *offset, uint64_t *count);
 
 /* Called by parent_rpc.c when a child exits (value) or must go (crash handled in child.c). */
 void child_exited(child_t *c, int value);

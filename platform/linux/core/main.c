@@ -202,7 +202,7 @@ static void start_init(void)
 	if (core_pd_create("init", core->ram_quota - core->ram_used - INIT_RESERVE,
 		    core->cap_quota - core->cap_used - 1000, core, &init_pd) != GN_OK ||
 		core_parent_create(init_pd, "init", &env[0]) != GN_OK ||
-		core_cpu_create("init", init_pd, 0, &env[1]) != GN_OK ||
+		core_cpu_create("init", init_pd, 0, 0, 0, &env[1]) != GN_OK ||
 		core_log_create("init", &env[2]) != GN_OK)
 		fatal("creating init's environment", 0);
 	gn_err_t err = core_platform_start(init_pd, "init", env);

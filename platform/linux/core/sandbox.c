@@ -3,7 +3,7 @@
  *
  * Order matters, and each step is the only one that can do its job:
  *  1. clone into a fresh pid namespace (the child is pid 1 of it: its threads die with it);
- *  2. while still privileged, set the rlimits and the nice value of its CPU session's priority
+ *  2. while still privileged, set the rlimits, and the nice value and the CPUs of its CPU session
  *     (the network namespace is core's own, empty one);
  *  3. drop to the component's own unprivileged host uid — so the user namespace created next maps
  *     only that uid, and the child can never be host root;
@@ -194,7 +194,9 @@ static GN_NORETURN void child(sandbox_config_t const *cfg, int notify_fd)
 		set_limit(RLIMIT_FSIZE, 0) || set_limit(RLIMIT_MEMLOCK, 0) ||
 		set_limit(RLIMIT_MSGQUEUE, 0) || set_limit(RLIMIT_DATA, cfg->max_data) ||
 		set_limit(RLIMIT_STACK, cfg->max_stack) ||
-		lx_syscall3(__NR_setpriority, PRIO_PROCESS, 0, cfg->nice)) /* threads inherit it */
+		lx_syscall3(
+			__NR_setpriority, PRIO_PROCESS, 0, cfg->nice) || /* threads inherit them */
+		lx_syscall3(__NR_sched_setaffinity, 0, sizeof(cfg->cpus), cfg->cpus) < 0)
 		goto fail;
 	step++;
 	if (!drop_privileges(cfg))

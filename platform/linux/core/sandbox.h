@@ -11,6 +11,10 @@ enum {
 	SANDBOX_ENV_FDS = 4
 };
 
+enum {
+	SANDBOX_CPU_WORDS = 16 /* 1024 CPUs */
+};
+
 typedef struct {
 	int binary_fd;                /* O_PATH descriptor of the program, opened by core at boot */
 	int env_fds[SANDBOX_ENV_FDS]; /* become the child's descriptors 0..3 */
@@ -20,6 +24,7 @@ typedef struct {
 	uint64_t max_data;            /* RLIMIT_DATA: writable segments of the binary */
 	uint64_t max_stack;           /* RLIMIT_STACK: the initial stack */
 	int nice;                     /* 0..19: the scheduling priority of its threads */
+	uint64_t cpus[SANDBOX_CPU_WORDS]; /* the host CPUs it may run on */
 } sandbox_config_t;
 
 typedef struct {

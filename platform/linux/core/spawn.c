@@ -151,6 +151,13 @@ gn_err_t core_platform_start(core_pd_t *pd, char const *name, gn_cap_t const env
 		.max_stack = STACK_LIMIT,
 		.nice = (int)(core_cpu_priority(env[1]) * 20ull / GN_CPU_PRIORITY_LIMIT),
 	};
+	uint32_t cpu_first, cpu_count;
+	core_cpu_affinity(env[1], &cpu_first, &cpu_count);
+	for (uint32_t i = 0; i < cpu_count; i++) {
+		uint32_t const cpu = core_platform_cpu(cpu_first + i);
+		if (cpu < SANDBOX_CPU_WORDS * 64)
+			cfg.cpus[cpu / 64] |= 1ull << (cpu % 64);
+	}
 	for (unsigned i = 0; i < SANDBOX_ENV_FDS; i++)
 		if (cfg.env_fds[i] < 0 ||
 			gn_cap_kind(i == 1 ? pd->cap : env[i ? i - 1 : 0]) != GN_CAP_KIND_OBJECT)
