@@ -3,8 +3,9 @@
 #
 # Input, one row a line:  name|unit|scale|gneiss agg|baseline agg|baseline name|kind|target|text
 #   agg: "median min max p10 p90 spread n sample_min rep_round rounds" over the rounds, in ns
-#        (us), ns per copy of `scale` bytes (MB/s) or bytes (KiB); "-" where there is none
-#   kind: max (ratio <= target), min (ratio >= target), gneiss (Gneiss median <= target us), -
+#        (us), ps (ns), ns per copy of `scale` bytes (MB/s) or bytes (KiB); "-" where there is none
+#   kind: max (ratio <= target), min (ratio >= target), gneiss (Gneiss median <= target, in the
+#         figure's unit), -
 # Output: the table on stdout; the JSON objects of the figures into the file `json`; "name gneiss
 # baseline" medians (in the unit) into `medians`; the verdicts into `summary`:
 #   met N / targets N / missed NAME... / unstable NAME...
@@ -25,7 +26,7 @@ BEGIN {
 function in_unit(u, s, v) {
 	if (v == "" || v == "-")
 		return ""
-	if (u == "us")
+	if (u == "us" || u == "ns")
 		return sprintf("%.3f", v / 1000)
 	if (u == "KiB")
 		return sprintf("%.1f", v / 1024)
@@ -57,7 +58,7 @@ function str(v) {
 		targets++
 		if (kind == "max") { target = "<= " tval; ok = ratio != "" && ratio + 0 <= tval + 0 }
 		else if (kind == "min") { target = ">= " tval; ok = ratio != "" && ratio + 0 >= tval + 0 }
-		else { target = "<= " tval " us"; ok = gmed + 0 <= tval + 0 }
+		else { target = "<= " tval " " unit; ok = gmed + 0 <= tval + 0 }
 		tjson = str((kind == "gneiss" ? "gneiss " : "ratio ") target)
 		if (ok) { met = "yes"; mjson = "true"; met_count++ }
 		else { met = "NO"; mjson = "false"; missed = missed " " name }
@@ -69,7 +70,7 @@ function str(v) {
 	}
 	printf fmt, name, unit, gmed, gmin, bname, bmed, bmin, ratio mark, target, met
 	print name, (gmed == "" ? "?" : gmed), (bmed == "" ? "?" : bmed) >medians
-	timed = unit == "us"
+	timed = unit == "us" || unit == "ns"
 	printf "%s\n    {\"name\": %s, \"unit\": %s, \"median\": %s, \"min\": %s, \"baseline\": %s, " \
 		"\"baseline_median\": %s, \"baseline_min\": %s, \"ratio\": %s, \"target\": %s, " \
 		"\"target_met\": %s, \"gneiss\": %s, \"gneiss_p10\": %s, \"gneiss_p90\": %s, " \
