@@ -8,11 +8,31 @@
 /* word access to bytes of any type: the compiler must not assume it aliases nothing */
 typedef uint64_t __attribute__((may_alias)) word_t;
 
+/*
+ * Large copies and fills in components use the string instructions, which x86_64 CPUs with ERMS
+ * run at full memory bandwidth (faster than word loops, and than libc's memcpy on these hosts).
+ * Host builds keep the loops, so the sanitizers see every access.
+ */
+#if defined(__x86_64__) && !__STDC_HOSTED__
+#define STRING_INSNS 1
+enum {
+	STRING_INSNS_MIN = 256
+};
+#else
+#define STRING_INSNS 0
+#endif
+
 void *gn_memcpy(void *dst, void const *src, size_t n)
 {
 	unsigned char *d = dst;
 	unsigned char const *s = src;
 
+#if STRING_INSNS
+	if (n >= STRING_INSNS_MIN) {
+		__asm__ volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(n) : : "memory");
+		return dst;
+	}
+#endif
 	/* word copies when both are aligned alike: dataspace copies go through here */
 	if ((((uintptr_t)d ^ (uintptr_t)s) & (sizeof(word_t) - 1)) == 0) {
 		while (n && ((uintptr_t)d & (sizeof(word_t) - 1))) {
@@ -48,6 +68,12 @@ void *gn_memset(void *dst, int c, size_t n)
 {
 	unsigned char *d = dst;
 
+#if STRING_INSNS
+	if (n >= STRING_INSNS_MIN) {
+		__asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+		return dst;
+	}
+#endif
 	while (n--)
 		*d++ = (unsigned char)c;
 	return dst;
