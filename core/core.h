@@ -25,9 +25,9 @@ enum {
 	 */
 	CORE_CAPS = 20000,
 	CORE_LABEL_MAX = 160,
-	CORE_MAX_PDS = 256,
-	CORE_MAX_DATASPACES = CORE_CAPS, /* dataspaces and signal contexts, all PDs together */
-	CORE_MAX_SESSIONS = 1024,
+	CORE_MAX_PDS = 2048,
+	CORE_MAX_DATASPACES = CORE_CAPS,      /* dataspaces and signal contexts, all PDs together */
+	CORE_MAX_SESSIONS = 4 * CORE_MAX_PDS, /* a component has three or four at core */
 	CORE_MAX_MODULES = 64,
 	CORE_PAGE = 4096,
 };

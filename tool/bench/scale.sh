@@ -29,14 +29,14 @@ header_const() {
 # scale_per_init: the children one sub-init can hold
 scale_per_init() {
 	local sessions
-	sessions=$(header_const os/init/init.h MAX_SESSIONS_PER_CHILD)
+	sessions=$(header_const lib/sandbox/sandbox.h MAX_SESSIONS_PER_CHILD)
 	echo $(((${sessions:-64} - 2) / 3))
 }
 
 # scale_inits N: how many sub-inits N children need (0: init holds them all itself)
 scale_inits() {
 	local max per
-	max=$(header_const os/init/init.h MAX_CHILDREN)
+	max=$(header_const lib/sandbox/sandbox.h MAX_CHILDREN)
 	per=$(scale_per_init)
 	if [ "$1" -le "${max:-64}" ]; then
 		echo 0

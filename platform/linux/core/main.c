@@ -14,10 +14,14 @@
 #include <gneiss/string.h>
 #include <lx.h>
 #include <lx_cap.h>
+#include <lx_ep.h>
 #include <lx_start.h>
 
 #include "core_linux.h"
 #include "sandbox.h"
+
+/* what core may hand out: an account, not memory taken at boot (memfds grow on demand) */
+#define CORE_RAM (4096ull * GN_MIB)
 
 enum {
 	RLIMIT_NOFILE = 7,
@@ -34,10 +38,12 @@ enum {
 	AT_FDCWD = -100,
 	DT_REG = 8,
 	S_IXUSR = 0100,
-	CORE_RAM = 512 * GN_MIB,
+	/* core's entrypoint: an object per session it serves, channels to them from every thread */
+	CORE_EP_OBJECTS = CORE_MAX_SESSIONS + CORE_MAX_PDS,
+	CORE_EP_CHANNELS = 4 * CORE_EP_OBJECTS,
 	/* core's capabilities: one per dataspace and signal context it hands out (CORE_CAPS at
-	 * most), one per session object (its entrypoint serves 512 at most) and boot module */
-	CORE_CAP_TABLE = CORE_CAPS + 2048,
+	 * most), one per session object and boot module */
+	CORE_CAP_TABLE = CORE_CAPS + CORE_EP_OBJECTS + 2048,
 	INIT_RESERVE = 4 * GN_MIB, /* what core keeps of its account for its own sessions */
 };
 
@@ -247,7 +253,12 @@ void lx_start(void *initial_sp)
 	}
 	become_pid1();
 	raise_descriptor_limit();
-	if (gn_ep_create(&ep) != GN_OK || sandbox_prepare() != GN_OK)
+	static lx_ep_object_t ep_objects[CORE_EP_OBJECTS];
+	static lx_ep_channel_t ep_channels[CORE_EP_CHANNELS];
+	if (gn_ep_create(&ep) != GN_OK ||
+		lx_ep_provide(ep, ep_objects, CORE_EP_OBJECTS, ep_channels, CORE_EP_CHANNELS) !=
+			GN_OK ||
+		sandbox_prepare() != GN_OK)
 		fatal("core setup", 0);
 	core_account()->ram_quota = CORE_RAM;
 	core_account()->cap_quota = CORE_CAPS;

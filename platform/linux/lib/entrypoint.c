@@ -45,22 +45,8 @@ enum {
 	S_IFSOCK = 0140000
 };
 
-typedef struct {
-	int local_fd; /* -1: unused */
-	uint32_t gen;
-	uint64_t ident; /* inode of the remote end: the identity of the capability */
-	void *obj;
-	gn_rpc_iface_t const *iface;
-	void const *ops;
-	unsigned channels;
-} object_t;
-
-typedef struct {
-	int fd; /* -1: unused */
-	uint32_t gen;
-	uint32_t object;
-	bool deferred;
-} channel_t;
+typedef lx_ep_object_t object_t;
+typedef lx_ep_channel_t channel_t;
 
 typedef struct {
 	gn_cap_t cap; /* GN_CAP_INVALID: unused */
@@ -80,8 +66,11 @@ struct gn_ep {
 	bool used;
 	int epoll_fd;
 	int signal_epoll_fd; /* the signal contexts; itself in epoll_fd */
-	object_t objects[MAX_OBJECTS];
-	channel_t channels[MAX_CHANNELS];
+	object_t *objects;   /* own_objects, or what lx_ep_provide gave */
+	channel_t *channels;
+	unsigned max_objects, max_channels;
+	object_t own_objects[MAX_OBJECTS];
+	channel_t own_channels[MAX_CHANNELS];
 	signal_t signals[MAX_SIGNALS];
 	fd_watch_t fds[MAX_FDS];
 	gn_ipc_buf_t request;
@@ -130,6 +119,10 @@ gn_err_t gn_ep_create(gn_ep_t **out)
 		}
 		ep->epoll_fd = (int)fd;
 		ep->signal_epoll_fd = (int)sig_fd;
+		ep->objects = ep->own_objects;
+		ep->channels = ep->own_channels;
+		ep->max_objects = MAX_OBJECTS;
+		ep->max_channels = MAX_CHANNELS;
 		for (unsigned j = 0; j < MAX_OBJECTS; j++)
 			ep->objects[j].local_fd = -1;
 		for (unsigned j = 0; j < MAX_CHANNELS; j++)
@@ -148,9 +141,9 @@ gn_err_t gn_ep_manage(
 	unsigned slot = 0;
 	int sv[2];
 
-	while (slot < MAX_OBJECTS && ep->objects[slot].local_fd >= 0)
+	while (slot < ep->max_objects && ep->objects[slot].local_fd >= 0)
 		slot++;
-	if (slot == MAX_OBJECTS)
+	if (slot == ep->max_objects)
 		return GN_ERR_LIMIT;
 	if (lx_socketpair_seqpacket(sv) < 0)
 		return GN_ERR_OUT_OF_CAPS;
@@ -175,7 +168,7 @@ static object_t *object_of(gn_ep_t *ep, gn_cap_t cap, unsigned *slot)
 
 	if (ident == 0)
 		return NULL;
-	for (unsigned i = 0; i < MAX_OBJECTS; i++)
+	for (unsigned i = 0; i < ep->max_objects; i++)
 		if (ep->objects[i].local_fd >= 0 && ep->objects[i].ident == ident) {
 			*slot = i;
 			return &ep->objects[i];
@@ -210,7 +203,7 @@ void gn_ep_dissolve(gn_ep_t *ep, gn_cap_t cap)
 
 	if (!o)
 		return;
-	for (unsigned i = 0; i < MAX_CHANNELS; i++)
+	for (unsigned i = 0; i < ep->max_channels; i++)
 		if (ep->channels[i].fd >= 0 && ep->channels[i].object == slot)
 			close_channel(ep, i);
 	lx_close(o->local_fd);
@@ -221,9 +214,9 @@ void gn_ep_dissolve(gn_ep_t *ep, gn_cap_t cap)
 
 void gn_ep_destroy(gn_ep_t *ep)
 {
-	for (unsigned i = 0; i < MAX_CHANNELS; i++)
+	for (unsigned i = 0; i < ep->max_channels; i++)
 		close_channel(ep, i);
-	for (unsigned i = 0; i < MAX_OBJECTS; i++) {
+	for (unsigned i = 0; i < ep->max_objects; i++) {
 		object_t *o = &ep->objects[i];
 		if (o->local_fd >= 0)
 			lx_close(o->local_fd);
@@ -318,9 +311,9 @@ static void accept_channel(gn_ep_t *ep, unsigned obj_slot)
 			   lx_fstat(fds[0], &st) == 0 && (st.mode & S_IFMT) == S_IFSOCK &&
 			   o->channels < MAX_CHANNELS_PER_OBJECT;
 	unsigned slot = 0;
-	while (valid && slot < MAX_CHANNELS && ep->channels[slot].fd >= 0)
+	while (valid && slot < ep->max_channels && ep->channels[slot].fd >= 0)
 		slot++;
-	if (!valid || slot == MAX_CHANNELS) {
+	if (!valid || slot == ep->max_channels) {
 		for (unsigned i = 0; i < n; i++)
 			lx_close(fds[i]);
 		return;
@@ -427,7 +420,7 @@ void gn_ep_reply(gn_rpc_token_t token, gn_err_t status, void const *res, size_t 
 	gn_cap_t const *caps, unsigned num_caps)
 {
 	gn_ep_t *ep = token.ep;
-	channel_t *ch = token.channel < MAX_CHANNELS ? &ep->channels[token.channel] : NULL;
+	channel_t *ch = token.channel < ep->max_channels ? &ep->channels[token.channel] : NULL;
 	gn_ipc_buf_t *reply = &ep->deferred_reply;
 
 	if (!ch || ch->fd < 0 || ch->gen != token.gen || !ch->deferred ||
@@ -488,10 +481,10 @@ static void handle(gn_ep_t *ep, struct lx_epoll_event const *ev)
 	unsigned const slot = (unsigned)(ev->data >> 32) & 0xffffff;
 	uint32_t const gen = (uint32_t)ev->data;
 
-	if (kind == ITEM_OBJECT && slot < MAX_OBJECTS && ep->objects[slot].gen == gen &&
+	if (kind == ITEM_OBJECT && slot < ep->max_objects && ep->objects[slot].gen == gen &&
 		ep->objects[slot].local_fd >= 0)
 		accept_channel(ep, slot);
-	else if (kind == ITEM_CHANNEL && slot < MAX_CHANNELS && ep->channels[slot].gen == gen &&
+	else if (kind == ITEM_CHANNEL && slot < ep->max_channels && ep->channels[slot].gen == gen &&
 		 ep->channels[slot].fd >= 0) {
 		if (ep->channels[slot].deferred) {
 			/* a waiting client cannot send: it hung up or broke the protocol */
@@ -557,4 +550,21 @@ gn_err_t gn_ep_wait_signal(gn_ep_t *ep, gn_cap_t sig, int timeout_ms)
 		if (ep)
 			gn_ignore(gn_ep_dispatch_signals(ep, 0));
 	}
+}
+
+gn_err_t lx_ep_provide(gn_ep_t *ep, lx_ep_object_t *objects, unsigned num_objects,
+	lx_ep_channel_t *channels, unsigned num_channels)
+{
+	if (num_objects < ep->max_objects || num_channels < ep->max_channels ||
+		num_objects > 1u << 24 || num_channels > 1u << 24)
+		return GN_ERR_INVALID_ARG;
+	for (unsigned i = 0; i < num_objects; i++)
+		objects[i] = i < ep->max_objects ? ep->objects[i] : (object_t){.local_fd = -1};
+	for (unsigned i = 0; i < num_channels; i++)
+		channels[i] = i < ep->max_channels ? ep->channels[i] : (channel_t){.fd = -1};
+	ep->objects = objects;
+	ep->channels = channels;
+	ep->max_objects = num_objects;
+	ep->max_channels = num_channels;
+	return GN_OK;
 }

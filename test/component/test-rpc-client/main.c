@@ -147,7 +147,7 @@ void gn_component_construct(gn_env_t *env)
 	malformed(session);
 
 	TEST_EXPECT(gn_session(env, "Nope", "label=\"\"", &other, &other_id), GN_ERR_UNROUTABLE);
-	TEST_EXPECT(gn_session(env, "Test", "ram_quota=1G, label=\"greedy\"", &other, &other_id),
+	TEST_EXPECT(gn_session(env, "Test", "ram_quota=1024G, label=\"greedy\"", &other, &other_id),
 		GN_ERR_INSUFFICIENT_RAM);
 	TEST_CHECK(quota().ram_quota == open.ram_quota);
 	gn_log("routing: an unknown service is unroutable, a donation beyond the quota refused");
