@@ -23,7 +23,7 @@ enum {
 	 * its own capability table, platform/linux/core/main.c) have room for this many: a PD runs
 	 * out of quota before it can fill a table that every PD shares.
 	 */
-	CORE_CAPS = 20000,
+	CORE_CAPS = 50000,
 	CORE_LABEL_MAX = 160,
 	CORE_MAX_PDS = 2048,
 	CORE_MAX_DATASPACES = CORE_CAPS,      /* dataspaces and signal contexts, all PDs together */

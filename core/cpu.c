@@ -5,7 +5,7 @@
  * Every thread is a trace subject (core/trace.c), the main thread included once the component
  * asked for its trace-control page. The page, one 64-bit word per thread, is core's bookkeeping
  * (like the records): allocated when first needed, written by core alone, mapped read-only by the
- * component. A subject's id is the record's index plus one, with the record's generation above it,
+ * component; once handed out, core keeps only its mapping, no descriptor. A subject's id is the record's index plus one, with the record's generation above it,
  * so an id never names a later thread that reuses the record.
  *
  * Who pays for a thread: the PD whose program the session runs (bound at the start of a
@@ -39,8 +39,7 @@ typedef struct {
 	uint32_t priority;             /* 0 (highest) .. GN_CPU_PRIORITY_LIMIT - 1 */
 	uint32_t cpu_first, cpu_count; /* its affinity space: indices of core's */
 	gn_cap_t exception_sigh; /* kept until bound: a parent registers it before the start */
-	gn_cap_t control_ds;     /* the trace-control page (core's), invalid until needed */
-	gn_cap_t control_ro;     /* ... read-only, for the component */
+	gn_cap_t control_ds;     /* the trace-control page until it was handed out (core maps it) */
 	uint64_t volatile *control;
 	uint64_t slots_used[GN_TRACE_CONTROL_SLOTS / 64];
 	uint32_t main_id;                /* the main thread's subject id, 0: not known yet */
@@ -66,13 +65,13 @@ GN_RPC_SERVER(gn_cpu_session, GN_CPU_RPCS)
 
 static uint32_t subject_id(thread_t const *t)
 {
-	return (t->gen << 15) | (uint32_t)(t - threads + 1);
+	return (t->gen << 16) | (uint32_t)(t - threads + 1);
 }
 
 /* The live thread of subject id (of session s, unless NULL). */
 static thread_t *thread_of(uint32_t id, cpu_session_t const *s)
 {
-	uint32_t const index = (id & 0x7fff) - 1;
+	uint32_t const index = (id & 0xffff) - 1;
 
 	if (index >= MAX_THREADS || !threads[index].session || subject_id(&threads[index]) != id ||
 		(s && threads[index].session != s))
@@ -118,7 +117,7 @@ static void free_thread(thread_t *t)
 		core_pd_refund(s->pd, 0, 1);
 	if (s->main_id == subject_id(t))
 		s->main_id = 0;
-	*t = (thread_t){.gen = (t->gen + 1) & 0x1ffff};
+	*t = (thread_t){.gen = (t->gen + 1) & 0xffff};
 }
 
 static gn_err_t create_thread(void *obj, gn_rpc_request_t *req,
@@ -207,14 +206,11 @@ static gn_err_t control_page(cpu_session_t *s)
 	gn_err_t err = core_platform_ram_alloc(CORE_PAGE, &s->control_ds);
 	if (err != GN_OK)
 		return err;
-	err = core_platform_ds_readonly(s->control_ds, &s->control_ro);
-	if (err == GN_OK)
-		err = gn_ds_attach(s->control_ds, &addr, &size, &writable);
+	err = gn_ds_attach(s->control_ds, &addr, &size, &writable);
 	if (err != GN_OK) {
-		gn_cap_drop(s->control_ro);
 		core_platform_ram_free(s->control_ds);
 		gn_cap_drop(s->control_ds);
-		s->control_ds = s->control_ro = GN_CAP_INVALID;
+		s->control_ds = GN_CAP_INVALID;
 		return err;
 	}
 	s->control = addr;
@@ -230,16 +226,25 @@ static gn_err_t trace_control(void *obj, gn_rpc_request_t *req,
 	cpu_session_t *s = obj;
 	thread_t *main = s->main_id ? thread_of(s->main_id, s) : NULL;
 
-	gn_err_t const err = control_page(s);
+	gn_cap_t ro;
+
+	gn_err_t err = control_page(s);
+	if (err == GN_OK && !gn_cap_valid(s->control_ds))
+		err = GN_ERR_DENIED; /* handed out before: a component asks once */
+	if (err == GN_OK && !main && !(main = new_thread(s, "main", GN_CPU_ANY, true)))
+		err = GN_ERR_LIMIT;
+	if (err == GN_OK)
+		err = core_platform_ds_readonly(s->control_ds, &ro);
 	if (err != GN_OK)
 		return err;
-	if (!main && !(main = new_thread(s, "main", GN_CPU_ANY, true)))
-		return GN_ERR_LIMIT;
+	/* core keeps only its mapping: no descriptor per component for this page */
+	gn_cap_drop(s->control_ds);
+	s->control_ds = GN_CAP_INVALID;
 	s->main_id = subject_id(main);
 	main->tid = args->tid;
 	res->main_id = s->main_id;
 	res->main_slot = main->slot;
-	req->caps_out[0] = gn_cap_copy(s->control_ro);
+	req->caps_out[0] = ro; /* the reply consumes it */
 	req->num_caps_out = 1;
 	return GN_OK;
 }
@@ -373,12 +378,9 @@ void core_cpu_destroy(gn_cap_t cap)
 			free_thread(&threads[t]);
 	gn_ep_dissolve(core_ep(), cap);
 	gn_cap_drop(s->exception_sigh);
-	if (s->control) {
+	if (s->control) /* its memory goes with the last mapping: core's and the component's */
 		gn_ds_detach((void *)s->control, CORE_PAGE);
-		core_platform_ram_free(s->control_ds);
-		gn_cap_drop(s->control_ds);
-		gn_cap_drop(s->control_ro);
-	}
+	gn_cap_drop(s->control_ds);
 	*s = (cpu_session_t){.used = false};
 }
 

@@ -222,8 +222,15 @@ static gn_err_t ref_account(
 	(void)res;
 	if (!ref || ref == pd || (ref != pd->ref && ref->ref != pd->ref))
 		return GN_ERR_DENIED;
-	if (pd->started || pd->ram_quota || pd->cap_quota || pd->ram_used || pd->cap_used)
-		return GN_ERR_DENIED; /* a fresh PD only: its accounting has nothing to move */
+	if (pd->started || pd->ram_used || pd->cap_used)
+		return GN_ERR_DENIED; /* a fresh PD only: nothing of its quota is in use */
+	if (ref == pd->ref)
+		return GN_OK;
+	/* the quota it was given (a session's donation) is the new reference's from now on */
+	gn_err_t const err = core_pd_charge(ref, pd->ram_quota, pd->cap_quota);
+	if (err != GN_OK)
+		return err;
+	core_pd_refund(pd->ref, pd->ram_quota, pd->cap_quota);
 	pd->ref = ref;
 	return GN_OK;
 }

@@ -44,9 +44,11 @@ typedef struct {
  * start: runs the binary in this PD, sandboxed, with capabilities [parent, cpu, log] as its
  * environment. Only one program per PD.
  * ref_account: makes the PD of the capability passed this PD's reference account, so that a parent
- * whose own parent created the PD (a nested init) can give it quota. Only for a fresh PD (no quota,
- * nothing used, not started), and only towards its current reference account or a PD that has
- * that same reference account; anything else is DENIED.
+ * whose own parent created the PD (a nested init) can give it quota. Only for a fresh PD (nothing
+ * used, not started), and only towards its current reference account or a PD that has that same
+ * reference account; anything else is DENIED. Quota the PD has already (its session's donation)
+ * is charged to the new reference account and refunded to the old one (OUT_OF_* when the new one
+ * cannot pay).
  */
 #define GN_PD_RPCS(X, P)                                                        \
 	X(P, alloc_ram, 1, gn_pd_alloc_ram_args_t, gn_pd_alloc_ram_res_t, 0, 1) \

@@ -187,7 +187,7 @@ uint64_t child_cpu_priority(child_t const *c, uint64_t requested)
  * The child's PD, CPU and LOG sessions. The PD starts empty; init becomes its reference account
  * (init's own parent made it, which matters when init is nested) and gives it the child's quota.
  */
-static gn_err_t open_env(child_t *c, uint64_t ram, uint64_t caps)
+static gn_err_t open_env(child_t *c, uint64_t ram, uint64_t caps, char const **step)
 {
 	static char const *const services[] = {"PD", "CPU", "LOG"};
 	char args[GN_SESSION_ARGS_MAX];
@@ -202,12 +202,14 @@ static gn_err_t open_env(child_t *c, uint64_t ram, uint64_t caps)
 			err = gn_args_set_num(args, sizeof(args), "affinity_offset", c->cpu_first);
 		if (err == GN_OK && i == 1)
 			err = gn_args_set_num(args, sizeof(args), "affinity_count", c->cpu_count);
+		*step = services[i];
 		if (err == GN_OK)
 			err = gn_session(
 				sandbox_env, services[i], args, &c->env_caps[i], &c->env_ids[i]);
 		if (err != GN_OK)
 			return err;
 	}
+	*step = "its quota";
 	gn_err_t err =
 		gn_pd_session_ref_account(c->env_caps[0], &none, &none, &sandbox_env->pd, NULL);
 	if (err == GN_OK)
@@ -273,24 +275,25 @@ static void start_child(gn_xml_node_t const *start)
 		return;
 	}
 	c->used = true;
+	char const *step = "its parent interface";
 	gn_err_t err = sessions_serve_child(c);
 	if (err == GN_OK)
-		err = open_env(c, ram, caps);
+		err = open_env(c, ram, caps, &step);
 	if (err == GN_OK) {
 		c->ram = c->target_ram = ram;
 		c->caps = c->target_caps = caps;
 	}
-	if (err == GN_OK)
+	if (err == GN_OK && (step = "its exception signal"))
 		err = gn_pd_session_alloc_signal(sandbox_env->pd, &none, &none, NULL, &c->ended);
 	if (err == GN_OK)
 		err = gn_ep_sigh(sandbox_env->ep, c->ended, child_ended, c);
 	if (err == GN_OK)
 		err = gn_cpu_session_exception_sigh(c->env_caps[1], &none, &none, &c->ended, NULL);
 	gn_cap_t const start_caps[3] = {c->parent_obj, c->env_caps[1], c->env_caps[2]};
-	if (err == GN_OK)
+	if (err == GN_OK && (step = "the program"))
 		err = gn_pd_session_start(c->env_caps[0], &start_args, &res, start_caps, NULL);
 	if (err != GN_OK) {
-		gn_error("%s: start failed: %s", c->name, gn_err_name(err));
+		gn_error("%s: start failed at %s: %s", c->name, step, gn_err_name(err));
 		destroy_child(c);
 	}
 	state_report_forget(c->name, false);

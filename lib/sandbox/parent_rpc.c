@@ -136,17 +136,20 @@ static gn_err_t session_cap(
 		return refusal;
 	}
 	if (l)
-		cap = l->cap;
+		cap = gn_cap_copy(l->cap); /* init keeps serving it */
 	else {
 		gn_err_t const err =
 			gn_session_fsm_session_cap(&session_fsm, child_index(c), args->id, &sid);
-		if (err == GN_OK)
+		/* handed over: init keeps no capability of a session it only brokers */
+		if (err == GN_OK) {
 			cap = session_sides[sid].cap;
+			session_sides[sid].cap = GN_CAP_INVALID;
+		}
 		sessions_settle();
 		if (err != GN_OK)
 			return err == GN_ERR_NOT_FOUND ? GN_ERR_INVALID_ARG : err;
 	}
-	req->caps_out[0] = gn_cap_copy(cap);
+	req->caps_out[0] = cap; /* the reply consumes the reference */
 	req->num_caps_out = 1;
 	return GN_OK;
 }

@@ -143,7 +143,11 @@ static void create(gn_xml_node_t const *req, uint32_t id)
 	if (state != GN_SESSION_AVAILABLE && state != GN_SESSION_FAILED)
 		return; /* the child has not answered yet */
 	gn_err_t const err = gn_session_fsm_session_cap(fsm, PARENT_CLIENT, id, &sid);
-	gn_cap_t cap = err == GN_OK ? gn_cap_copy(session_sides[sid].cap) : GN_CAP_INVALID;
+	gn_cap_t cap = GN_CAP_INVALID;
+	if (err == GN_OK) { /* handed over: init keeps no capability of a session it brokers */
+		cap = session_sides[sid].cap;
+		session_sides[sid].cap = GN_CAP_INVALID;
+	}
 	sessions_settle();
 	if (err == GN_OK) {
 		gn_parent_id_args_t const deliver = {id};

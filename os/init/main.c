@@ -4,6 +4,10 @@
  * It follows the config ROM: a new version is parsed and checked before it is applied, and one
  * that fails is refused with every problem as `config:LINE:COL: what`, the previous one staying
  * in force. doc/init-language.md says what of Genode's language is supported.
+ *
+ * The config is copied out of the ROM (whose server may change it any time) into one of two
+ * buffers, RAM dataspaces of init's own sized to the config: the one in force, whose nodes the
+ * sandbox keeps, and the next one.
  */
 #include <gneiss/dataspace.h>
 #include <gneiss/log.h>
@@ -13,18 +17,49 @@
 #include <gneiss/string.h>
 
 enum {
-	CONFIG_MAX = 64 * 1024
+	CONFIG_MAX = 64 * GN_KIB
 };
+
+typedef struct {
+	gn_cap_t ds;
+	char *text; /* attached, NULL: none */
+	size_t size;
+} buffer_t;
 
 static gn_env_t *env;
 static gn_cap_t config_rom;
 static uint32_t config_rom_id;
 static uint64_t config_rom_donated = 8 * 1024;
 static gn_cap_t config_sig;
-static char config_buf[2][CONFIG_MAX]; /* the config in force and the next one */
+static buffer_t config_buf[2]; /* the config in force and the next one */
 static unsigned config_in_force;
 static bool config_loaded;
 static bool config_waiting; /* the config ROM was empty at start */
+
+/* Makes b hold at least len bytes, reusing its dataspace when it is big enough. */
+static gn_err_t buffer_for(buffer_t *b, size_t len)
+{
+	gn_rpc_void_t none = {0};
+	gn_pd_alloc_ram_res_t got;
+	void *addr;
+	bool writable;
+
+	if (b->text && b->size >= len)
+		return GN_OK;
+	if (b->text) {
+		gn_ds_detach(b->text, b->size);
+		gn_ignore(gn_pd_session_free_ram(env->pd, &none, &none, &b->ds, NULL));
+		gn_cap_drop(b->ds);
+		*b = (buffer_t){0};
+	}
+	gn_err_t err = gn_pd_session_alloc_ram(
+		env->pd, &(gn_pd_alloc_ram_args_t){len ? len : 1}, &got, NULL, &b->ds);
+	if (err == GN_OK)
+		err = gn_ds_attach(b->ds, &addr, &b->size, &writable);
+	if (err == GN_OK)
+		b->text = addr;
+	return err;
+}
 
 /* Reads the config ROM into the spare buffer; applies it when it is valid. */
 static void load_config(void *ctx, uint64_t count)
@@ -54,12 +89,17 @@ static void load_config(void *ctx, uint64_t count)
 	}
 	size_t const len = info.size < size ? info.size : size;
 	bool const fits = len <= CONFIG_MAX;
-	if (fits)
-		gn_memcpy(config_buf[spare], addr, len);
+	err = fits ? buffer_for(&config_buf[spare], len) : GN_OK;
+	if (fits && err == GN_OK)
+		gn_memcpy(config_buf[spare].text, addr, len);
 	gn_ds_detach(addr, size);
 	gn_cap_drop(ds);
 	if (!fits) {
 		gn_error("config of %zu bytes exceeds %u", len, (unsigned)CONFIG_MAX);
+		return;
+	}
+	if (err != GN_OK) {
+		gn_error("no RAM for a copy of the config of %zu bytes: %s", len, gn_err_name(err));
 		return;
 	}
 	if (len == 0 && !config_loaded) { /* not written yet: report_rom before the first report */
@@ -67,7 +107,7 @@ static void load_config(void *ctx, uint64_t count)
 		config_waiting = true;
 		return;
 	}
-	if (gn_xml_parse(config_buf[spare], len, &next, &xml_err) != GN_OK) {
+	if (gn_xml_parse(config_buf[spare].text, len, &next, &xml_err) != GN_OK) {
 		gn_error("config:%u:%u: %s", xml_err.line, xml_err.column, xml_err.what);
 		gn_error("config rejected, %s",
 			config_loaded ? "keeping the previous one" : "no child started");

@@ -41,6 +41,7 @@ enum {
 	/* core's entrypoint: an object per session it serves, channels to them from every thread */
 	CORE_EP_OBJECTS = CORE_MAX_SESSIONS + CORE_MAX_PDS,
 	CORE_EP_CHANNELS = 4 * CORE_EP_OBJECTS,
+	CORE_EP_FDS = 2 * CORE_MAX_PDS + 64, /* every program's pidfd and seccomp listener */
 	/* core's capabilities: one per dataspace and signal context it hands out (CORE_CAPS at
 	 * most), one per session object and boot module */
 	CORE_CAP_TABLE = CORE_CAPS + CORE_EP_OBJECTS + 2048,
@@ -255,9 +256,10 @@ void lx_start(void *initial_sp)
 	raise_descriptor_limit();
 	static lx_ep_object_t ep_objects[CORE_EP_OBJECTS];
 	static lx_ep_channel_t ep_channels[CORE_EP_CHANNELS];
+	static lx_ep_fd_watch_t ep_fds[CORE_EP_FDS];
 	if (gn_ep_create(&ep) != GN_OK ||
-		lx_ep_provide(ep, ep_objects, CORE_EP_OBJECTS, ep_channels, CORE_EP_CHANNELS) !=
-			GN_OK ||
+		lx_ep_provide(ep, ep_objects, CORE_EP_OBJECTS, ep_channels, CORE_EP_CHANNELS,
+			ep_fds, CORE_EP_FDS) != GN_OK ||
 		sandbox_prepare() != GN_OK)
 		fatal("core setup", 0);
 	core_account()->ram_quota = CORE_RAM;

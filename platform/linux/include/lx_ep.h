@@ -31,13 +31,22 @@ typedef struct {
 	bool deferred;
 } lx_ep_channel_t;
 
+typedef struct {
+	int fd; /* -1: unused */
+	uint32_t gen;
+	lx_fd_fn_t fn;
+	void *ctx;
+} lx_ep_fd_watch_t;
+
 /*
- * Moves ep's tables of objects and channels into storage of the given sizes, keeping what they
- * hold. A component's entrypoint has room for 512 objects and 1024 channels; core, which serves
- * every component's sessions, gives its own entrypoint more at boot. The storage stays valid for
+ * Moves ep's tables of objects, channels and watched descriptors into storage of the given sizes,
+ * keeping what they hold. A component's entrypoint has room for 512 objects, 1024 channels and 256
+ * descriptors; core, which serves every component's sessions and watches two descriptors of every
+ * program, gives its own entrypoint more at boot. The storage stays valid for
  * good. Errors: INVALID_ARG when a size is smaller than now (or above 2^24).
  */
 gn_err_t lx_ep_provide(gn_ep_t *ep, lx_ep_object_t *objects, unsigned num_objects,
-	lx_ep_channel_t *channels, unsigned num_channels) GN_MUST_CHECK;
+	lx_ep_channel_t *channels, unsigned num_channels, lx_ep_fd_watch_t *fds,
+	unsigned num_fds) GN_MUST_CHECK;
 
 #endif

@@ -55,12 +55,7 @@ typedef struct {
 	void *ctx;
 } signal_t;
 
-typedef struct {
-	int fd; /* -1: unused */
-	uint32_t gen;
-	lx_fd_fn_t fn;
-	void *ctx;
-} fd_watch_t;
+typedef lx_ep_fd_watch_t fd_watch_t;
 
 struct gn_ep {
 	bool used;
@@ -72,7 +67,9 @@ struct gn_ep {
 	object_t own_objects[MAX_OBJECTS];
 	channel_t own_channels[MAX_CHANNELS];
 	signal_t signals[MAX_SIGNALS];
-	fd_watch_t fds[MAX_FDS];
+	fd_watch_t *fds; /* own_fds, or what lx_ep_provide gave */
+	unsigned max_fds;
+	fd_watch_t own_fds[MAX_FDS];
 	gn_ipc_buf_t request;
 	gn_ipc_buf_t reply;
 	gn_ipc_buf_t
@@ -127,6 +124,8 @@ gn_err_t gn_ep_create(gn_ep_t **out)
 			ep->objects[j].local_fd = -1;
 		for (unsigned j = 0; j < MAX_CHANNELS; j++)
 			ep->channels[j].fd = -1;
+		ep->fds = ep->own_fds;
+		ep->max_fds = MAX_FDS;
 		for (unsigned j = 0; j < MAX_FDS; j++)
 			ep->fds[j].fd = -1;
 		*out = ep;
@@ -228,7 +227,7 @@ void gn_ep_destroy(gn_ep_t *ep)
 			gn_cap_drop(s->cap);
 		*s = (signal_t){.cap = GN_CAP_INVALID, .gen = s->gen + 1};
 	}
-	for (unsigned i = 0; i < MAX_FDS; i++)
+	for (unsigned i = 0; i < ep->max_fds; i++)
 		ep->fds[i] = (fd_watch_t){.fd = -1, .gen = ep->fds[i].gen + 1};
 	lx_close(ep->epoll_fd); /* the watched descriptors stay their owners' */
 	lx_close(ep->signal_epoll_fd);
@@ -271,7 +270,7 @@ void gn_ep_sigh_dissolve(gn_ep_t *ep, gn_cap_t sig)
 
 gn_err_t lx_ep_watch(gn_ep_t *ep, int fd, lx_fd_fn_t fn, void *ctx)
 {
-	for (unsigned i = 0; i < MAX_FDS; i++) {
+	for (unsigned i = 0; i < ep->max_fds; i++) {
 		fd_watch_t *w = &ep->fds[i];
 		if (w->fd >= 0)
 			continue;
@@ -286,7 +285,7 @@ gn_err_t lx_ep_watch(gn_ep_t *ep, int fd, lx_fd_fn_t fn, void *ctx)
 
 void lx_ep_unwatch(gn_ep_t *ep, int fd)
 {
-	for (unsigned i = 0; i < MAX_FDS; i++) {
+	for (unsigned i = 0; i < ep->max_fds; i++) {
 		fd_watch_t *w = &ep->fds[i];
 		if (w->fd != fd)
 			continue;
@@ -494,7 +493,7 @@ static void handle(gn_ep_t *ep, struct lx_epoll_event const *ev)
 		serve_request(ep, slot);
 	} else if (kind == ITEM_SIGNAL_SET)
 		gn_ignore(gn_ep_dispatch_signals(ep, 0));
-	else if (kind == ITEM_FD && slot < MAX_FDS && ep->fds[slot].gen == gen &&
+	else if (kind == ITEM_FD && slot < ep->max_fds && ep->fds[slot].gen == gen &&
 		 ep->fds[slot].fd >= 0)
 		ep->fds[slot].fn(ep->fds[slot].ctx, ep->fds[slot].fd, ev->events);
 }
@@ -553,11 +552,16 @@ gn_err_t gn_ep_wait_signal(gn_ep_t *ep, gn_cap_t sig, int timeout_ms)
 }
 
 gn_err_t lx_ep_provide(gn_ep_t *ep, lx_ep_object_t *objects, unsigned num_objects,
-	lx_ep_channel_t *channels, unsigned num_channels)
+	lx_ep_channel_t *channels, unsigned num_channels, lx_ep_fd_watch_t *fds, unsigned num_fds)
 {
 	if (num_objects < ep->max_objects || num_channels < ep->max_channels ||
-		num_objects > 1u << 24 || num_channels > 1u << 24)
+		num_fds < ep->max_fds || num_objects > 1u << 24 || num_channels > 1u << 24 ||
+		num_fds > 1u << 24)
 		return GN_ERR_INVALID_ARG;
+	for (unsigned i = 0; i < num_fds; i++)
+		fds[i] = i < ep->max_fds ? ep->fds[i] : (fd_watch_t){.fd = -1};
+	ep->fds = fds;
+	ep->max_fds = num_fds;
 	for (unsigned i = 0; i < num_objects; i++)
 		objects[i] = i < ep->max_objects ? ep->objects[i] : (object_t){.local_fd = -1};
 	for (unsigned i = 0; i < num_channels; i++)
