@@ -77,7 +77,9 @@ FUZZ_SECONDS ?= 60
 .PHONY: all deps run test check unit fuzz fuzz-build bench soak clean demo FORCE
 .DELETE_ON_ERROR:
 
-all: $(LIB_FS) $(CORE_BIN) $(COMPONENT_BINS) $(TEST_COMPONENT_BINS) $(TOOL_BINS)
+# PLATFORM=hw builds no components yet: only the hw kernel (below) and the host tools.
+all: $(if $(filter hw,$(PLATFORM)),,$(LIB_FS) $(CORE_BIN) $(COMPONENT_BINS) $(TEST_COMPONENT_BINS)) \
+	$(TOOL_BINS)
 
 deps:
 	@tool/install-deps
@@ -93,6 +95,10 @@ $(eval $(call flags_stamp,$(BP)/flags,$(FS_CFLAGS) $(FS_LDFLAGS)))
 $(eval $(call flags_stamp,$(BH)/flags,$(HOST_CFLAGS) $(TOOL_CFLAGS) $(HOST_LDFLAGS)))
 $(eval $(call flags_stamp,$(BF)/flags,$(FUZZ_OBJ_CFLAGS) $(FUZZ_CFLAGS)))
 FORCE:
+
+# The hw kernel, built whatever PLATFORM is (`make hw` builds only it).
+include platform/hw/kernel.mk
+all: $(HW_KERNEL)
 
 $(BP)/obj/%.c.o: %.c $(BP)/flags
 	@mkdir -p $(dir $@)
@@ -219,10 +225,12 @@ fuzz: deps $(FUZZ_BINS)
 check: deps
 	@tool/check
 
+# Every platform's column of the matrix; a scenario runs where tool/test/applies allows.
+TEST_PLATFORMS ?= linux hw
 test: deps
 	@$(MAKE) --no-print-directory all unit fuzz-build
 	@$(MAKE) --no-print-directory check
-	@tool/test/suite --platform $(PLATFORM)
+	@tool/test/suite --platform "$(TEST_PLATFORMS)"
 
 # The demo scenario: core, init and several components on the linux platform.
 DEMO ?= test/scenario/demo

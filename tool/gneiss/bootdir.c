@@ -128,8 +128,7 @@ static gn_err_t open_failed(char const *what, char const *path, char *why, size_
 	return e == ENOENT ? GN_ERR_NOT_FOUND : e == EEXIST ? GN_ERR_EXISTS : GN_ERR_IO;
 }
 
-/* Copies the regular file src to the new file dir/name, keeping its permission bits. */
-static gn_err_t copy_file(
+gn_err_t gn_bootdir_copy_file(
 	char const *src, char const *dir, char const *name, char *why, size_t why_size)
 {
 	char dst[PATH_MAX];
@@ -177,7 +176,7 @@ static gn_err_t copy_binaries(
 			snprintf(why, why_size, "path too long: %s/%s", bin_dir, b->name);
 			return GN_ERR_IO;
 		}
-		err = copy_file(src, path, b->name, why, why_size);
+		err = gn_bootdir_copy_file(src, path, b->name, why, why_size);
 		if (err == GN_ERR_NOT_FOUND)
 			snprintf(why, why_size,
 				"binary '%s' (line %u of scenario) not found: no %s", b->name,
@@ -215,7 +214,7 @@ static gn_err_t copy_roms(char const *path, char const *scenario_dir, char *why,
 			err = GN_ERR_IO;
 			break;
 		}
-		err = copy_file(src, path, e->d_name, why, why_size);
+		err = gn_bootdir_copy_file(src, path, e->d_name, why, why_size);
 		if (err == GN_ERR_EXISTS)
 			snprintf(
 				why, why_size, "%s has the name of a binary or of the config", src);
@@ -243,7 +242,7 @@ gn_err_t gn_bootdir_create(char const *path, gn_scenario_t const *sc, char const
 		snprintf(why, why_size, "path too long: %s/config", scenario_dir);
 		return GN_ERR_IO;
 	}
-	err = copy_file(config, path, "config", why, why_size);
+	err = gn_bootdir_copy_file(config, path, "config", why, why_size);
 	if (err == GN_ERR_NOT_FOUND)
 		snprintf(why, why_size, "the scenario has no init config: no %s", config);
 	if (err != GN_OK)

@@ -20,6 +20,14 @@ gn_err_t gn_bootdir_mkdirs(char const *path, char *why, size_t why_size) GN_MUST
 gn_err_t gn_bootdir_remove(char const *path, char *why, size_t why_size) GN_MUST_CHECK;
 
 /*
+ * Copies the regular file src to the new file dir/name, keeping its permission bits. Errors:
+ * GN_ERR_NOT_FOUND (no src), GN_ERR_EXISTS (dir/name exists), GN_ERR_INVALID_ARG (src is not a
+ * regular file), GN_ERR_IO; why names the file.
+ */
+gn_err_t gn_bootdir_copy_file(char const *src, char const *dir, char const *name, char *why,
+	size_t why_size) GN_MUST_CHECK;
+
+/*
  * Replaces whatever is at path by a new boot directory for sc: the binaries from bin_dir,
  * scenario_dir/config as `config`, and the regular files of scenario_dir/rom/. Errors:
  * GN_ERR_NOT_FOUND (a binary, the config or a ROM is missing), GN_ERR_EXISTS (two files would get

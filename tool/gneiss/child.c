@@ -42,7 +42,7 @@ static GN_NORETURN void fail(int report_fd, int step)
 }
 
 static GN_NORETURN void exec_child(
-	char const *path, char const *dir, int const fds[3], pid_t parent)
+	char const *const argv[], char const *dir, int const fds[3], pid_t parent)
 {
 	int const reset[] = {SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGCHLD};
 	int devnull = fds[0], out = fds[1], report = fds[2];
@@ -62,7 +62,7 @@ static GN_NORETURN void exec_child(
 		fail(report, 3);
 	/* Descriptors the tool inherited (a make jobserver, say) are none of core's business. */
 	close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
-	execl(path, path, (char *)NULL);
+	execv(argv[0], (char *const *)argv);
 	fail(report, 4);
 }
 
@@ -102,6 +102,15 @@ static gn_err_t open_pidfd(gn_child_t *child, char *why, size_t why_size)
 gn_err_t gn_child_start(
 	char const *path, char const *dir, gn_child_t *child, char *why, size_t why_size)
 {
+	char const *const argv[] = {path, NULL};
+
+	return gn_child_start_argv(argv, dir, child, why, why_size);
+}
+
+gn_err_t gn_child_start_argv(
+	char const *const argv[], char const *dir, gn_child_t *child, char *why, size_t why_size)
+{
+	char const *path = argv[0];
 	int out[2], report[2], fds[3];
 	pid_t parent = getpid();
 	gn_err_t err;
@@ -122,7 +131,7 @@ gn_err_t gn_child_start(
 	fds[2] = report[1];
 	child->pid = fds[0] < 0 ? -1 : fork();
 	if (child->pid == 0)
-		exec_child(path, dir, fds, parent);
+		exec_child(argv, dir, fds, parent);
 	if (child->pid < 0)
 		snprintf(why, why_size, "cannot start core: %s", strerror(errno));
 	close(out[1]);

@@ -36,6 +36,10 @@ typedef struct {
 gn_err_t gn_child_start(char const *path, char const *dir, gn_child_t *child, char *why,
 	size_t why_size) GN_MUST_CHECK;
 
+/* gn_child_start with a command line: argv[0] is the path, argv ends with NULL. */
+gn_err_t gn_child_start_argv(char const *const argv[], char const *dir, gn_child_t *child,
+	char *why, size_t why_size) GN_MUST_CHECK;
+
 /* True when the child has ended, with how in *status. Never blocks; leaves the child unreaped. */
 bool gn_child_ended(gn_child_t const *child, gn_child_status_t *status);
 

@@ -7,6 +7,11 @@
  * runs on every path, and a leak turns any verdict into FAIL. The tool's terminating signals are
  * blocked from the start and read through a signalfd, so they only ever end the watch early and
  * never skip the cleanup. The last line printed is always the verdict.
+ *
+ * On the hw platform "core" is the kernel image (base-hw links core into it) and the process the
+ * tool starts is QEMU (qemu.c): the boot directory's files become multiboot modules, and QEMU's
+ * exit status is turned back into the kernel's exit value before the judging, which is the same.
+ * A QEMU that ends without a kernel exit (a triple fault resets the machine) fails the run.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -21,6 +26,7 @@
 
 #include "bootdir.h"
 #include "child.h"
+#include "qemu.h"
 #include "reaper.h"
 #include "repo.h"
 #include "run.h"
@@ -34,6 +40,8 @@ enum {
 
 typedef struct {
 	char const *platform;
+	bool hw;             /* the hw platform: core_path is the kernel image, QEMU runs it */
+	char const *subject; /* who exits: "core" or "the kernel" */
 	char const *core_arg;
 	char const *scenario_dir;
 	bool keep;
@@ -43,6 +51,7 @@ typedef struct {
 	char core_path[PATH_MAX];
 	FILE *log;
 	gn_scenario_t sc;
+	gn_qemu_t qemu;
 	int signal_fd;
 	long long start_ms;
 	char reason[REASON_MAX];
@@ -122,6 +131,8 @@ static int parse_args(run_t *run, int argc, char **argv)
 		return GN_RUN_USAGE;
 	}
 	run->scenario_dir = argv[optind];
+	run->hw = strcmp(run->platform, "hw") == 0;
+	run->subject = run->hw ? "the kernel" : "core";
 	return GN_RUN_PASS;
 }
 
@@ -206,7 +217,10 @@ static bool resolve_core(run_t *run)
 {
 	int n;
 
-	if (!run->core_arg)
+	if (!run->core_arg && run->hw)
+		n = snprintf(run->core_path, sizeof(run->core_path), "%s/build/hw/kernel.elf32",
+			run->root);
+	else if (!run->core_arg)
 		n = snprintf(run->core_path, sizeof(run->core_path), "%s/build/%s/bin/core",
 			run->root, run->platform);
 	else if (run->core_arg[0] == '/')
@@ -218,7 +232,12 @@ static bool resolve_core(run_t *run)
 		add_reason(run, "path of core too long");
 		return false;
 	}
-	if (access(run->core_path, X_OK) != 0) {
+	if (run->hw && access(run->core_path, R_OK) != 0) {
+		add_reason(run, "no kernel image at %s: %s%s", run->core_path, strerror(errno),
+			run->core_arg ? "" : " (build it with make hw, or name one with --core)");
+		return false;
+	}
+	if (!run->hw && access(run->core_path, X_OK) != 0) {
 		add_reason(run, "no executable core at %s: %s%s", run->core_path, strerror(errno),
 			run->core_arg ? "" : " (build it, or name one with --core)");
 		return false;
@@ -245,8 +264,16 @@ static bool prepare(run_t *run)
 	if (!resolve_core(run))
 		return false;
 	snprintf(bin_dir, sizeof(bin_dir), "%s/build/%s/bin", run->root, run->platform);
+	if (run->sc.boot_iso && !run->hw) {
+		add_reason(run, "'boot iso' (line %u of scenario) needs the hw platform",
+			run->sc.boot_line);
+		return false;
+	}
 	if (gn_bootdir_create(run->boot_dir, &run->sc, bin_dir, run->scenario_dir, run->reason,
 		    sizeof(run->reason)) != GN_OK)
+		return false;
+	if (run->hw && gn_qemu_prepare(&run->qemu, &run->sc, run->boot_dir, run->core_path,
+			       run->reason, sizeof(run->reason)) != GN_OK)
 		return false;
 	return gn_reaper_init(run->reason, sizeof(run->reason)) == GN_OK;
 }
@@ -274,7 +301,7 @@ static bool judge(run_t *run, gn_match_t const *m, gn_watch_result_t const *w)
 		add_reason(run, "log line %zu matches %s", m->rejected_at,
 			pattern_ref("reject", m->rejected_by, ref, sizeof(ref)));
 	else if (awaited && w->end == GN_WATCH_EXITED)
-		add_reason(run, "core %s before %s was seen", how,
+		add_reason(run, "%s %s before %s was seen", run->subject, how,
 			pattern_ref(awaited->kind, awaited, ref, sizeof(ref)));
 	else if (awaited)
 		add_reason(run, "timeout after %g s waiting for %s", sc->timeout_s,
@@ -285,8 +312,8 @@ static bool judge(run_t *run, gn_match_t const *m, gn_watch_result_t const *w)
 			"of scenario)",
 			sc->timeout_s, sc->exit_code, sc->exit_line);
 	else if (sc->has_exit && (w->status.killed || w->status.value != sc->exit_code))
-		add_reason(run, "core %s, but the scenario expects exit %d (line %u of scenario)",
-			how, sc->exit_code, sc->exit_line);
+		add_reason(run, "%s %s, but the scenario expects exit %d (line %u of scenario)",
+			run->subject, how, sc->exit_code, sc->exit_line);
 	else
 		return true;
 	return false;
@@ -320,11 +347,17 @@ static bool boot_and_judge(run_t *run)
 	gn_reaper_result_t reaped;
 	bool pass;
 
-	say(run, "booting %s on %s: core %s, timeout %g s", run->name, run->platform,
-		run->core_path, run->sc.timeout_s);
+	char const *const core_argv[] = {run->core_path, NULL};
+	char const *const *argv = run->hw ? run->qemu.argv : core_argv;
+	bool machine_ok = true;
+
+	say(run, "booting %s on %s: %s %s%s, timeout %g s", run->name, run->platform,
+		run->hw ? "kernel" : "core", run->core_path,
+		run->hw ? (run->sc.boot_iso ? " from a GRUB ISO" : " with -kernel") : "",
+		run->sc.timeout_s);
 	run->start_ms = gn_watch_now_ms();
-	if (gn_child_start(run->core_path, run->boot_dir, &child, run->reason,
-		    sizeof(run->reason)) != GN_OK)
+	if (gn_child_start_argv(argv, run->boot_dir, &child, run->reason, sizeof(run->reason)) !=
+		GN_OK)
 		return false;
 	gn_match_init(&match, &run->sc);
 	gn_watch_t const watch = {
@@ -339,7 +372,13 @@ static bool boot_and_judge(run_t *run)
 	run->start_ms = gn_watch_now_ms() - run->start_ms; /* from now on: the duration */
 	gn_child_close(&child);
 	gn_reaper_finish(child.pid, REAP_BOUND_MS, &reaped);
-	pass = judge(run, &match, &result);
+	if (run->hw && result.end == GN_WATCH_EXITED) {
+		char why[256];
+		machine_ok = gn_qemu_kernel_status(result.status, &result.status, why, sizeof(why));
+		if (!machine_ok)
+			add_reason(run, "%s", why);
+	}
+	pass = machine_ok && judge(run, &match, &result);
 	return judge_cleanup(run, &reaped) && pass;
 }
 

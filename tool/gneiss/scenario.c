@@ -175,6 +175,22 @@ static gn_err_t kw_reject(gn_scenario_t *sc, char *args, unsigned line, char *wh
 	return add_pattern(&sc->rejects, &sc->reject_count, "reject", args, line, why, why_size);
 }
 
+/* `boot kernel` (the default) or `boot iso`: how the hw platform boots. */
+static gn_err_t kw_boot(gn_scenario_t *sc, char *args, unsigned line, char *why, size_t why_size)
+{
+	if (sc->boot_line) {
+		snprintf(why, why_size, "second 'boot' (the first is on line %u)", sc->boot_line);
+		return GN_ERR_INVALID_ARG;
+	}
+	if (strcmp(args, "kernel") != 0 && strcmp(args, "iso") != 0) {
+		snprintf(why, why_size, "boot '%s' is neither 'kernel' nor 'iso'", args);
+		return GN_ERR_INVALID_ARG;
+	}
+	sc->boot_iso = strcmp(args, "iso") == 0;
+	sc->boot_line = line;
+	return GN_OK;
+}
+
 /* `platforms` and `not-on` belong to tool/test/applies; here they only need arguments. */
 static gn_err_t kw_other_tool(
 	gn_scenario_t *sc, char *args, unsigned line, char *why, size_t why_size)
@@ -198,6 +214,7 @@ static struct {
 	{"also", kw_also},
 	{"reject", kw_reject},
 	{"exit", kw_exit},
+	{"boot", kw_boot},
 	{"platforms", kw_other_tool},
 	{"not-on", kw_other_tool},
 };

@@ -47,6 +47,8 @@ typedef struct {
 	bool has_exit;
 	int exit_code;
 	unsigned exit_line;
+	bool boot_iso;      /* `boot iso`: the hw platform boots a GRUB ISO instead of -kernel */
+	unsigned boot_line; /* 0: no `boot` line */
 } gn_scenario_t;
 
 /*

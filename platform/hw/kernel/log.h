@@ -1,0 +1,29 @@
+/*
+ * The kernel's log: formatted lines on the serial console, each prefixed "[kernel] ".
+ *
+ * Formatting is lib/base's gn_fmt (the same code components use), into a bounded buffer: a line
+ * that does not fit ends in "..." rather than overflowing. Text from the boot loader is untrusted
+ * and goes through hw_log_escaped, which prints bytes outside printable ASCII as \xHH.
+ */
+#ifndef GNEISS_HW_LOG_H
+#define GNEISS_HW_LOG_H
+
+#include <gneiss/types.h>
+
+enum {
+	HW_LOG_LINE_MAX = 256
+};
+
+/* Prints "[kernel] " and the formatted text, then a newline. */
+void hw_log(char const *fmt, ...) GN_PRINTF(1, 2);
+
+/*
+ * Copies at most n bytes of s (stopping at a NUL) into out as printable ASCII, each other byte as
+ * \xHH, and NUL-terminates; stops early rather than overflow out (out_size >= 1).
+ */
+void hw_log_escape(char const *s, size_t n, char *out, size_t out_size);
+
+/* Logs "panic: <text>", then exits with HW_EXIT_PANIC. */
+GN_NORETURN void hw_panic(char const *fmt, ...) GN_PRINTF(1, 2);
+
+#endif
