@@ -285,30 +285,31 @@ static traced_t *own(session_t const *s, uint32_t subject)
 	return t && t->session == s && t->state != GN_TRACE_DEAD ? t : NULL;
 }
 
+/* Pauses (or resumes) the session's subject id: its buffer stays, its thread stops recording. */
+static gn_err_t set_running(session_t const *s, uint32_t id, bool running)
+{
+	traced_t *t = own(s, id);
+
+	if (!t)
+		return GN_ERR_INVALID_ARG;
+	t->state = running ? GN_TRACE_TRACED : GN_TRACE_PAUSED;
+	return core_cpu_trace_control(t->subject, running);
+}
+
 static gn_err_t pause(
 	void *obj, gn_rpc_request_t *req, gn_trace_subject_args_t const *args, gn_rpc_void_t *res)
 {
-	traced_t *t = own(obj, args->id);
-
 	(void)req;
 	(void)res;
-	if (!t)
-		return GN_ERR_INVALID_ARG;
-	t->state = GN_TRACE_PAUSED;
-	return core_cpu_trace_control(t->subject, false);
+	return set_running(obj, args->id, false);
 }
 
 static gn_err_t resume(
 	void *obj, gn_rpc_request_t *req, gn_trace_subject_args_t const *args, gn_rpc_void_t *res)
 {
-	traced_t *t = own(obj, args->id);
-
 	(void)req;
 	(void)res;
-	if (!t)
-		return GN_ERR_INVALID_ARG;
-	t->state = GN_TRACE_TRACED;
-	return core_cpu_trace_control(t->subject, true);
+	return set_running(obj, args->id, true);
 }
 
 static gn_err_t buffer(

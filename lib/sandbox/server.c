@@ -11,13 +11,15 @@
  * and takes the donation back from init when the session closes.
  *
  * Answering is stateless: whenever the document or a record of PARENT_CLIENT changes, every
- * request in the document is looked at again and answered if its record has news (delivered,
+ * request in the document (read with gneiss/session_requests.h, as every server does) is looked
+ * at again and answered if its record has news (delivered,
  * refused, upgraded, closed). The parent drops answered requests from the document.
  */
 #include <gneiss/dataspace.h>
 #include <gneiss/label.h>
 #include <gneiss/log.h>
 #include <gneiss/pd_session.h>
+#include <gneiss/session_requests.h>
 #include <gneiss/string.h>
 
 #include "sandbox.h"
@@ -123,20 +125,19 @@ static void create_new(uint32_t id, char const *service, char *args)
 	}
 }
 
-static void create(gn_xml_node_t const *req, uint32_t id)
+static void create(gn_session_request_t const *req)
 {
-	char service[GN_SERVICE_NAME_MAX], args[GN_SESSION_ARGS_MAX];
-	gn_xml_node_t args_node;
+	char args[GN_SESSION_ARGS_MAX];
 	uint32_t sid;
 	gn_session_fsm_t *fsm = &session_fsm;
+	uint32_t const id = req->id;
 
 	if (gn_session_fsm_lookup(fsm, PARENT_CLIENT, id, &sid) != GN_OK) {
-		if (gn_xml_attr_str(req, "service", service, sizeof(service)) != GN_OK ||
-			!gn_xml_first_sub_type(req, "args", &args_node) ||
-			gn_xml_content_str(&args_node, args, sizeof(args)) != GN_OK)
+		gn_memcpy(args, req->args, sizeof(args));
+		if (!req->complete)
 			respond(id, GN_SESSION_DENIED);
 		else
-			create_new(id, service, args);
+			create_new(id, req->service, args);
 		return;
 	}
 	gn_session_state_t const state = gn_session_fsm_get(fsm, sid)->state;
@@ -167,16 +168,16 @@ static uint32_t *upgrading_slot(uint32_t id)
 	return NULL;
 }
 
-static void upgrade(gn_xml_node_t const *req, uint32_t id)
+static void upgrade(gn_session_request_t const *req)
 {
 	gn_session_fsm_t *fsm = &session_fsm;
-	gn_session_quota_t q = {0, 0};
+	gn_session_quota_t const q = {req->ram, req->caps};
+	uint32_t const id = req->id;
 	uint32_t *slot = upgrading_slot(id);
 
 	if (!slot) { /* new: forward it to the server */
 		slot = upgrading_slot(0);
-		if (!slot || gn_xml_attr_u64(req, "ram_quota", 0, &q.ram) != GN_OK ||
-			gn_xml_attr_u64(req, "cap_quota", 0, &q.caps) != GN_OK ||
+		if (!slot || !req->complete ||
 			gn_session_fsm_upgrade(fsm, PARENT_CLIENT, id, q) != GN_OK) {
 			/* the quota stays with init, which the parent reclaims at close */
 			respond(id, GN_SESSION_UPGRADED);
@@ -206,18 +207,17 @@ static void close(uint32_t id)
 	}
 }
 
-/* Copies a consistent snapshot of the document; false when the parent is writing right now. */
-static bool snapshot(size_t *len)
+static void answer(void *ctx, gn_session_request_t const *req)
 {
-	uint64_t const seq = __atomic_load_n(&requests->seq, __ATOMIC_ACQUIRE);
-	uint64_t const n = requests->len;
-
-	if (seq & 1 || n > requests_size - sizeof(*requests) || n >= sizeof(doc))
-		return false;
-	gn_memcpy(doc, (char const *)requests + sizeof(*requests), n);
-	__atomic_thread_fence(__ATOMIC_ACQUIRE);
-	*len = n;
-	return __atomic_load_n(&requests->seq, __ATOMIC_ACQUIRE) == seq;
+	(void)ctx;
+	if (req->id < GN_PARENT_FIRST_ID)
+		return;
+	if (req->kind == GN_SESSION_REQUEST_CREATE)
+		create(req);
+	else if (req->kind == GN_SESSION_REQUEST_UPGRADE)
+		upgrade(req);
+	else if (req->kind == GN_SESSION_REQUEST_CLOSE)
+		close(req->id);
 }
 
 /* Looks at every request of init's parent once more. */
@@ -225,25 +225,11 @@ static void answer_all(void)
 {
 	size_t len = 0;
 	unsigned tries = 0;
-	gn_xml_node_t root, req;
 
-	while (!snapshot(&len))
+	while (!gn_session_requests_snapshot(requests, requests_size, doc, sizeof(doc), &len))
 		if (++tries == 100000)
 			return; /* the parent signals again when it is done */
-	if (len == 0 || gn_xml_parse(doc, len, &root, NULL) != GN_OK)
-		return;
-	for (bool more = gn_xml_first_sub(&root, &req); more; more = gn_xml_next(&req, &req)) {
-		uint64_t id = 0;
-		if (gn_xml_attr_u64(&req, "id", 0, &id) != GN_OK || id < GN_PARENT_FIRST_ID ||
-			id > UINT32_MAX)
-			continue;
-		if (gn_xml_has_type(&req, "create"))
-			create(&req, (uint32_t)id);
-		else if (gn_xml_has_type(&req, "upgrade"))
-			upgrade(&req, (uint32_t)id);
-		else if (gn_xml_has_type(&req, "close"))
-			close((uint32_t)id);
-	}
+	gn_ignore(gn_session_requests_parse(doc, len, answer, NULL)); /* malformed: nothing to do */
 }
 
 void server_answer(void)
