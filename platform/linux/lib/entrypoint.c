@@ -45,6 +45,11 @@ enum {
 	S_IFSOCK = 0140000
 };
 
+struct lx_pollfd {
+	int fd;
+	short events, revents;
+};
+
 typedef lx_ep_object_t object_t;
 typedef lx_ep_channel_t channel_t;
 
@@ -195,6 +200,30 @@ static void close_channel(gn_ep_t *ep, unsigned slot)
 	ep->objects[ch->object].channels--;
 }
 
+/*
+ * Closes the channels of object obj_slot whose clients have closed their ends but whose hang-up
+ * the entrypoint has not handled yet. A client's thread reopens channels it evicted from its cache
+ * while the server is busy; without this, the stale ones would count against the object's limit.
+ */
+static void reap_closed_channels(gn_ep_t *ep, unsigned obj_slot)
+{
+	struct lx_pollfd fds[MAX_CHANNELS_PER_OBJECT];
+	unsigned slots[MAX_CHANNELS_PER_OBJECT];
+	struct lx_timespec const now = {0, 0};
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < ep->max_channels && n < MAX_CHANNELS_PER_OBJECT; i++)
+		if (ep->channels[i].fd >= 0 && ep->channels[i].object == obj_slot) {
+			fds[n] = (struct lx_pollfd){ep->channels[i].fd, LX_EPOLLIN, 0};
+			slots[n++] = i;
+		}
+	if (lx_syscall5(__NR_ppoll, fds, n, &now, NULL, 0) <= 0)
+		return;
+	for (unsigned i = 0; i < n; i++)
+		if (fds[i].revents & (LX_EPOLLHUP | LX_EPOLLERR))
+			close_channel(ep, slots[i]);
+}
+
 void gn_ep_dissolve(gn_ep_t *ep, gn_cap_t cap)
 {
 	unsigned slot;
@@ -305,6 +334,8 @@ static void accept_channel(gn_ep_t *ep, unsigned obj_slot)
 
 	if (ret <= 0)
 		return;
+	if (o->channels >= MAX_CHANNELS_PER_OBJECT)
+		reap_closed_channels(ep, obj_slot);
 	struct lx_stat st;
 	bool const valid = ep->request.hdr.word == LX_CHANNEL_OPEN && n == 1 &&
 			   lx_fstat(fds[0], &st) == 0 && (st.mode & S_IFMT) == S_IFSOCK &&
@@ -518,11 +549,6 @@ void gn_ep_run(gn_ep_t *ep)
 	for (;;)
 		(void)gn_ep_dispatch(ep, -1);
 }
-
-struct lx_pollfd {
-	int fd;
-	short events, revents;
-};
 
 gn_err_t gn_ep_wait_signal(gn_ep_t *ep, gn_cap_t sig, int timeout_ms)
 {
