@@ -25,7 +25,7 @@
  * - Quota. Every dataspace is charged to the session it serves and paid from that session's
  *   donation, which init moved into report_rom's PD: a Report session pays its buffer and the copy
  *   of its last report (gn_report_session_ram), a ROM session the page-rounded content plus its NUL.
- *   Session state lives in fixed tables (MAX_REPORTS, MAX_ROMS), part of report_rom's own RAM; a
+ *   Session state lives in fixed tables (MAX_REPORTS, GN_ROM_SERVER_SESSIONS), part of report_rom's own RAM; a
  *   full table refuses. Genode's report_rom pays the report copies from its own RAM; here, a ROM
  *   session whose donation cannot hold a new, larger report gets OUT_OF_RAM from `dataspace` and
  *   keeps its old content until the client upgrades the session (gn_session_upgrade) and asks

@@ -11,7 +11,6 @@
 
 enum {
 	MAX_REPORTS = 16, /* Report sessions served at once */
-	MAX_ROMS = 32,    /* ROM sessions served at once */
 	MAX_POLICIES = 32,
 	PAGE = 4096,
 };
@@ -67,7 +66,7 @@ void reports_content(char const *name, char const **data, uint64_t *len);
 
 /* ---- rom.c ------------------------------------------------------------------------------------- */
 
-/* Signals every ROM session that reads the report called name. */
+/* Signals every ROM session that reads the report called name (gneiss/rom_server.h). */
 void roms_notify(char const *name);
 
 #endif

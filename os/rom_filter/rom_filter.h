@@ -12,7 +12,6 @@
 enum {
 	PAGE = 4096,
 	MAX_INPUTS = 16,        /* input ROMs read at once */
-	MAX_ROMS = 32,          /* ROM sessions served at once */
 	ROM_MAX = 4 * GN_MIB,   /* largest config or input ROM taken */
 	BUFFER_DEFAULT = 4096,  /* output limit without <config buffer=".."> (Genode's default) */
 	BUFFER_MAX = 4 * GN_MIB /* largest output limit a config may ask for */
