@@ -13,6 +13,7 @@
 #define GNEISS_SERVICE_H
 
 #include <gneiss/env.h>
+#include <gneiss/parent.h>
 
 enum {
 	GN_SERVICES_MAX = 8,          /* services one component may announce */
@@ -35,5 +36,14 @@ typedef struct {
  */
 gn_err_t gn_service_announce(
 	gn_env_t *env, char const *service, gn_service_ops_t const *ops, void *ctx) GN_MUST_CHECK;
+
+/*
+ * Asks the parent for the component's session_requests ROM (its layout: gneiss/parent.h; reading
+ * it: gneiss/session_requests.h) and attaches it into *rom of *size bytes; the entrypoint calls
+ * changed(ctx) at every change. gn_service_announce does this itself; init, which answers its
+ * parent's requests on behalf of its children, calls it directly.
+ */
+gn_err_t gn_session_requests_fetch(gn_env_t *env, gn_signal_fn_t changed, void *ctx,
+	gn_session_requests_hdr_t const volatile **rom, size_t *size) GN_MUST_CHECK;
 
 #endif

@@ -142,7 +142,8 @@ static void requests_changed(void *ctx, uint64_t count)
 	gn_ignore(gn_session_requests_parse(doc, len, answer, NULL)); /* malformed: nothing to do */
 }
 
-static gn_err_t fetch_requests(gn_env_t *e)
+gn_err_t gn_session_requests_fetch(gn_env_t *e, gn_signal_fn_t changed, void *ctx,
+	gn_session_requests_hdr_t const volatile **out, size_t *size)
 {
 	gn_rpc_void_t none = {0};
 	gn_cap_t sig, ds;
@@ -152,21 +153,31 @@ static gn_err_t fetch_requests(gn_env_t *e)
 	gn_err_t err = gn_pd_session_alloc_signal(e->pd, &none, &none, NULL, &sig);
 	if (err != GN_OK)
 		return err;
-	err = gn_ep_sigh(e->ep, sig, requests_changed, NULL);
+	err = gn_ep_sigh(e->ep, sig, changed, ctx);
 	if (err == GN_OK)
 		err = gn_parent_session_requests(e->parent, &none, &none, &sig, &ds);
 	if (err == GN_OK) {
-		err = gn_ds_attach(ds, &addr, &rom_size, &writable);
+		err = gn_ds_attach(ds, &addr, size, &writable);
 		gn_cap_drop(ds);
 	}
 	gn_cap_drop(sig); /* the entrypoint and the parent hold their own references */
 	if (err != GN_OK)
 		return err;
-	if (rom_size < sizeof(*rom))
+	if (*size < sizeof(**out)) {
+		gn_ds_detach(addr, *size);
 		return GN_ERR_INVALID_ARG;
-	rom = addr;
-	env = e;
+	}
+	*out = addr;
 	return GN_OK;
+}
+
+static gn_err_t fetch_requests(gn_env_t *e)
+{
+	gn_err_t const err = gn_session_requests_fetch(e, requests_changed, NULL, &rom, &rom_size);
+
+	if (err == GN_OK)
+		env = e;
+	return err;
 }
 
 gn_err_t gn_service_announce(gn_env_t *e, char const *name, gn_service_ops_t const *ops, void *ctx)

@@ -19,6 +19,7 @@
 #include <gneiss/label.h>
 #include <gneiss/log.h>
 #include <gneiss/pd_session.h>
+#include <gneiss/service.h>
 #include <gneiss/session_requests.h>
 #include <gneiss/string.h>
 
@@ -257,27 +258,8 @@ static void requests_changed(void *ctx, uint64_t count)
 
 static gn_err_t fetch_requests(void)
 {
-	gn_rpc_void_t none = {0};
-	gn_cap_t sig, ds;
-	void *addr;
-	bool writable;
-
-	gn_err_t err = gn_pd_session_alloc_signal(sandbox_env->pd, &none, &none, NULL, &sig);
-	if (err != GN_OK)
-		return err;
-	err = gn_ep_sigh(sandbox_env->ep, sig, requests_changed, NULL);
-	if (err == GN_OK)
-		err = gn_parent_session_requests(sandbox_env->parent, &none, &none, &sig, &ds);
-	if (err == GN_OK) {
-		err = gn_ds_attach(ds, &addr, &requests_size, &writable);
-		gn_cap_drop(ds);
-	}
-	gn_cap_drop(sig); /* the entrypoint and the parent hold their own references */
-	if (err == GN_OK && requests_size < sizeof(*requests))
-		err = GN_ERR_INVALID_ARG;
-	if (err == GN_OK)
-		requests = addr;
-	return err;
+	return gn_session_requests_fetch(
+		sandbox_env, requests_changed, NULL, &requests, &requests_size);
 }
 
 static bool is_exported(char const *name)
