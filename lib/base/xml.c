@@ -15,12 +15,16 @@
  * keep all their scans inside [base, base + avail) too, so even a node that did not come from a
  * checked document cannot make them read outside its bytes.
  *
- * Nothing here allocates, writes to the document, or keeps state between calls.
+ * This file holds the check (gn_xml_parse) and the character-level helpers both halves share
+ * (xml_scan.h); xml_access.c holds the accessors. Nothing here allocates, writes to the document,
+ * or keeps state between calls.
  */
 #include <stdarg.h>
 
 #include <gneiss/string.h>
 #include <gneiss/xml.h>
+
+#include "xml_scan.h"
 
 /* ---- characters --------------------------------------------------------------------------------- */
 
@@ -29,17 +33,17 @@ static bool is_space(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-static bool is_name_start(char c)
+bool gn_xmli_is_name_start(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':';
 }
 
 static bool is_name_char(char c)
 {
-	return is_name_start(c) || (c >= '0' && c <= '9') || c == '-' || c == '.';
+	return gn_xmli_is_name_start(c) || (c >= '0' && c <= '9') || c == '-' || c == '.';
 }
 
-static int digit(char c, unsigned base)
+int gn_xmli_digit(char c, unsigned base)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -50,23 +54,23 @@ static int digit(char c, unsigned base)
 	return -1;
 }
 
-static char const *skip_space(char const *p, char const *end)
+char const *gn_xmli_skip_space(char const *p, char const *end)
 {
 	while (p < end && is_space(*p))
 		p++;
 	return p;
 }
 
-static char const *skip_name(char const *p, char const *end)
+char const *gn_xmli_skip_name(char const *p, char const *end)
 {
-	if (p < end && is_name_start(*p))
+	if (p < end && gn_xmli_is_name_start(*p))
 		for (p++; p < end && is_name_char(*p); p++)
 			;
 	return p;
 }
 
 /* True when the bytes [p, end) start with the NUL-terminated lit. */
-static bool starts(char const *p, char const *end, char const *lit)
+bool gn_xmli_starts(char const *p, char const *end, char const *lit)
 {
 	size_t n = gn_strlen(lit);
 
@@ -74,16 +78,16 @@ static bool starts(char const *p, char const *end, char const *lit)
 }
 
 /* First occurrence of lit in [p, end), or NULL. */
-static char const *find(char const *p, char const *end, char const *lit)
+char const *gn_xmli_find(char const *p, char const *end, char const *lit)
 {
 	for (; p < end; p++)
-		if (*p == *lit && starts(p, end, lit))
+		if (*p == *lit && gn_xmli_starts(p, end, lit))
 			return p;
 	return NULL;
 }
 
 /* Moves a line/column position from `from` to `to`. */
-static void advance(char const *from, char const *to, unsigned *line, unsigned *column)
+void gn_xmli_advance(char const *from, char const *to, unsigned *line, unsigned *column)
 {
 	for (; from < to; from++) {
 		if (*from == '\n') {
@@ -103,14 +107,14 @@ static size_t char_ref(char const *p, char const *end, char *c)
 	unsigned base = 10, value = 0;
 	char const *q = p + 2, *digits;
 
-	if (!starts(p, end, "&#"))
+	if (!gn_xmli_starts(p, end, "&#"))
 		return 0;
 	if (q < end && *q == 'x') {
 		base = 16;
 		q++;
 	}
-	for (digits = q; q < end && digit(*q, base) >= 0; q++) {
-		value = value * base + (unsigned)digit(*q, base);
+	for (digits = q; q < end && gn_xmli_digit(*q, base) >= 0; q++) {
+		value = value * base + (unsigned)gn_xmli_digit(*q, base);
 		if (value > 127)
 			value = 128; /* saturate: anything above ASCII is refused anyway */
 	}
@@ -135,7 +139,7 @@ static size_t entity(char const *p, char const *end, char *c)
 	};
 
 	for (size_t i = 0; i < GN_ARRAY_SIZE(named); i++) {
-		if (starts(p, end, named[i].ref)) {
+		if (gn_xmli_starts(p, end, named[i].ref)) {
 			*c = named[i].c;
 			return gn_strlen(named[i].ref);
 		}
@@ -144,7 +148,7 @@ static size_t entity(char const *p, char const *end, char *c)
 }
 
 /* Decodes the character at p < end: an entity or the byte itself. Returns the bytes it takes. */
-static size_t decode(char const *p, char const *end, char *c)
+size_t gn_xmli_decode(char const *p, char const *end, char *c)
 {
 	size_t n = *p == '&' ? entity(p, end, c) : 0;
 
@@ -154,14 +158,7 @@ static size_t decode(char const *p, char const *end, char *c)
 	return 1;
 }
 
-/* A bounded output with gn_strlcpy() semantics. */
-struct sink {
-	char *buf;
-	size_t size, used;
-	bool truncated;
-};
-
-static void sink_put(struct sink *s, char c)
+void gn_xmli_sink_put(struct gn_xmli_sink *s, char c)
 {
 	if (s->used + 1 < s->size)
 		s->buf[s->used++] = c;
@@ -169,20 +166,20 @@ static void sink_put(struct sink *s, char c)
 		s->truncated = true;
 }
 
-static gn_err_t sink_done(struct sink *s)
+gn_err_t gn_xmli_sink_done(struct gn_xmli_sink *s)
 {
 	if (s->size)
 		s->buf[s->used] = 0;
 	return s->truncated ? GN_ERR_TRUNCATED : GN_OK;
 }
 
-static void decode_into(struct sink *s, char const *p, char const *end)
+void gn_xmli_decode_into(struct gn_xmli_sink *s, char const *p, char const *end)
 {
 	char c;
 
 	while (p < end) {
-		p += decode(p, end, &c);
-		sink_put(s, c);
+		p += gn_xmli_decode(p, end, &c);
+		gn_xmli_sink_put(s, c);
 	}
 }
 
@@ -192,7 +189,7 @@ enum {
 	NAME_SHOWN = 32
 };
 
-static void put_uint(struct sink *s, unsigned long long v)
+static void put_uint(struct gn_xmli_sink *s, unsigned long long v)
 {
 	char digits[20];
 	unsigned n = 0;
@@ -202,32 +199,32 @@ static void put_uint(struct sink *s, unsigned long long v)
 		v /= 10;
 	} while (v);
 	while (n)
-		sink_put(s, digits[--n]);
+		gn_xmli_sink_put(s, digits[--n]);
 }
 
 /*
  * Formats fmt into s: %s a C string, %N a name given as (char const *, size_t), shortened when
  * long, %u an unsigned.
  */
-static void format(struct sink *s, char const *fmt, va_list ap)
+static void format(struct gn_xmli_sink *s, char const *fmt, va_list ap)
 {
 	for (; *fmt; fmt++) {
 		if (*fmt != '%' || !fmt[1]) {
-			sink_put(s, *fmt);
+			gn_xmli_sink_put(s, *fmt);
 			continue;
 		}
 		fmt++;
 		if (*fmt == 's') {
 			for (char const *str = va_arg(ap, char const *); *str; str++)
-				sink_put(s, *str);
+				gn_xmli_sink_put(s, *str);
 		} else if (*fmt == 'N') {
 			char const *name = va_arg(ap, char const *);
 			size_t len = va_arg(ap, size_t);
 
 			for (size_t i = 0; i < len && i < NAME_SHOWN; i++)
-				sink_put(s, name[i]);
+				gn_xmli_sink_put(s, name[i]);
 			for (size_t i = 0; len > NAME_SHOWN && i < 3; i++)
-				sink_put(s, '.');
+				gn_xmli_sink_put(s, '.');
 		} else if (*fmt == 'u') {
 			put_uint(s, va_arg(ap, unsigned));
 		}
@@ -252,24 +249,25 @@ struct parser {
 static gn_err_t fail(struct parser *ps, char const *at, gn_err_t code, char const *fmt, ...)
 {
 	va_list ap;
-	struct sink s;
+	struct gn_xmli_sink s;
 
 	if (!ps->err)
 		return code;
 	ps->err->line = ps->err->column = 1;
 	ps->err->offset = (size_t)(at - ps->buf);
-	advance(ps->buf, at, &ps->err->line, &ps->err->column);
-	s = (struct sink){ps->err->what, sizeof(ps->err->what), 0, false};
+	gn_xmli_advance(ps->buf, at, &ps->err->line, &ps->err->column);
+	s = (struct gn_xmli_sink){ps->err->what, sizeof(ps->err->what), 0, false};
 	va_start(ap, fmt);
 	format(&s, fmt, ap);
 	va_end(ap);
-	(void)sink_done(&s);
+	(void)gn_xmli_sink_done(&s);
 	return code;
 }
 
 /* Name of the open node at the given index, as the two arguments %N takes. */
-#define OPEN_NAME(ps, i) \
-	(ps)->open[i] + 1, (size_t)(skip_name((ps)->open[i] + 1, (ps)->end) - (ps)->open[i] - 1)
+#define OPEN_NAME(ps, i)   \
+	(ps)->open[i] + 1, \
+		(size_t)(gn_xmli_skip_name((ps)->open[i] + 1, (ps)->end) - (ps)->open[i] - 1)
 
 static gn_err_t check_value(struct parser *ps, char const *name, size_t len, char const **pp)
 {
@@ -300,12 +298,12 @@ static gn_err_t check_value(struct parser *ps, char const *name, size_t len, cha
 /* One attribute, the idx-th of the tag at lt, starting at *pp (a name start character). */
 static gn_err_t check_attr(struct parser *ps, char const *lt, unsigned idx, char const **pp)
 {
-	char const *name = *pp, *p = skip_name(name, ps->end);
+	char const *name = *pp, *p = gn_xmli_skip_name(name, ps->end);
 	size_t len = (size_t)(p - name);
 
 	if (idx >= ps->max_attrs)
 		return fail(ps, name, GN_ERR_LIMIT, "<%N> has more than %u attributes", lt + 1,
-			(size_t)(skip_name(lt + 1, ps->end) - lt - 1), ps->max_attrs);
+			(size_t)(gn_xmli_skip_name(lt + 1, ps->end) - lt - 1), ps->max_attrs);
 	for (unsigned i = 0; i < idx; i++)
 		if (ps->attrs[i].len == len && gn_memcmp(ps->attrs[i].name, name, len) == 0)
 			return fail(ps, name, GN_ERR_INVALID_ARG, "duplicate attribute '%N'", name,
@@ -313,11 +311,11 @@ static gn_err_t check_attr(struct parser *ps, char const *lt, unsigned idx, char
 	ps->attrs[idx].name = name;
 	ps->attrs[idx].len = len;
 
-	p = skip_space(p, ps->end);
+	p = gn_xmli_skip_space(p, ps->end);
 	if (p == ps->end || *p != '=')
 		return fail(
 			ps, p, GN_ERR_INVALID_ARG, "expected '=' after attribute '%N'", name, len);
-	p = skip_space(p + 1, ps->end);
+	p = gn_xmli_skip_space(p + 1, ps->end);
 	if (p == ps->end || (*p != '"' && *p != '\''))
 		return fail(ps, p, GN_ERR_INVALID_ARG, "expected a quoted value for attribute '%N'",
 			name, len);
@@ -329,18 +327,18 @@ static gn_err_t check_attr(struct parser *ps, char const *lt, unsigned idx, char
 static gn_err_t check_attrs(struct parser *ps, char const *lt, char const **pp)
 {
 	char const *name = lt + 1;
-	size_t len = (size_t)(skip_name(name, ps->end) - name);
+	size_t len = (size_t)(gn_xmli_skip_name(name, ps->end) - name);
 	char const *p = *pp;
 
 	for (unsigned n = 0;; n++) {
-		char const *q = skip_space(p, ps->end);
+		char const *q = gn_xmli_skip_space(p, ps->end);
 		gn_err_t err;
 
 		if (q < ps->end && (*q == '>' || *q == '/')) {
 			*pp = q;
 			return GN_OK;
 		}
-		if (q == ps->end || !is_name_start(*q))
+		if (q == ps->end || !gn_xmli_is_name_start(*q))
 			return fail(
 				ps, q, GN_ERR_INVALID_ARG, "expected '>' to close <%N>", name, len);
 		if (q == p)
@@ -355,7 +353,7 @@ static gn_err_t check_attrs(struct parser *ps, char const *lt, char const **pp)
 
 static gn_err_t check_start_tag(struct parser *ps, char const **pp)
 {
-	char const *lt = *pp, *name = lt + 1, *p = skip_name(name, ps->end);
+	char const *lt = *pp, *name = lt + 1, *p = gn_xmli_skip_name(name, ps->end);
 	size_t len = (size_t)(p - name);
 	gn_err_t err;
 
@@ -388,7 +386,7 @@ static gn_err_t check_start_tag(struct parser *ps, char const **pp)
 
 static gn_err_t check_end_tag(struct parser *ps, char const **pp)
 {
-	char const *lt = *pp, *name = lt + 2, *p = skip_name(name, ps->end);
+	char const *lt = *pp, *name = lt + 2, *p = gn_xmli_skip_name(name, ps->end);
 	size_t len = (size_t)(p - name);
 	char const *open;
 
@@ -398,10 +396,11 @@ static gn_err_t check_end_tag(struct parser *ps, char const **pp)
 		return fail(ps, lt, GN_ERR_INVALID_ARG, "closing tag </%N> without an open node",
 			name, len);
 	open = ps->open[ps->depth - 1] + 1;
-	if ((size_t)(skip_name(open, ps->end) - open) != len || gn_memcmp(open, name, len) != 0)
+	if ((size_t)(gn_xmli_skip_name(open, ps->end) - open) != len ||
+		gn_memcmp(open, name, len) != 0)
 		return fail(ps, lt, GN_ERR_INVALID_ARG, "closing tag </%N> does not match <%N>",
 			name, len, OPEN_NAME(ps, ps->depth - 1));
-	p = skip_space(p, ps->end);
+	p = gn_xmli_skip_space(p, ps->end);
 	if (p == ps->end || *p != '>')
 		return fail(ps, p, GN_ERR_INVALID_ARG, "expected '>' to close </%N>", name, len);
 	*pp = p + 1;
@@ -414,7 +413,8 @@ static gn_err_t check_end_tag(struct parser *ps, char const **pp)
 static gn_err_t check_section(
 	struct parser *ps, char const **pp, char const *open, char const *close, char const *what)
 {
-	char const *start = *pp + gn_strlen(open), *found = find(start, ps->end, close), *nul;
+	char const *start = *pp + gn_strlen(open), *found = gn_xmli_find(start, ps->end, close),
+		   *nul;
 
 	if (!found)
 		return fail(ps, *pp, GN_ERR_INVALID_ARG, "unterminated %s", what);
@@ -429,22 +429,22 @@ static gn_err_t check_markup(struct parser *ps, char const **pp)
 {
 	char const *p = *pp;
 
-	if (starts(p, ps->end, "<!--"))
+	if (gn_xmli_starts(p, ps->end, "<!--"))
 		return check_section(ps, pp, "<!--", "-->", "comment");
-	if (starts(p, ps->end, "<![CDATA[")) {
+	if (gn_xmli_starts(p, ps->end, "<![CDATA[")) {
 		if (ps->depth == 0)
 			return fail(
 				ps, p, GN_ERR_INVALID_ARG, "CDATA section outside the root node");
 		return check_section(ps, pp, "<![CDATA[", "]]>", "CDATA section");
 	}
-	if (starts(p, ps->end, "<!"))
+	if (gn_xmli_starts(p, ps->end, "<!"))
 		return fail(
 			ps, p, GN_ERR_INVALID_ARG, "declarations like <!DOCTYPE are not supported");
-	if (starts(p, ps->end, "<?"))
+	if (gn_xmli_starts(p, ps->end, "<?"))
 		return fail(ps, p, GN_ERR_INVALID_ARG,
 			"processing instructions other than a leading <?xml ...?> are not "
 			"supported");
-	if (starts(p, ps->end, "</"))
+	if (gn_xmli_starts(p, ps->end, "</"))
 		return check_end_tag(ps, pp);
 	return check_start_tag(ps, pp);
 }
@@ -486,10 +486,11 @@ static gn_err_t check_prolog(struct parser *ps, char const **pp)
 {
 	char const *p = ps->buf;
 
-	if (starts(p, ps->end, "\xef\xbb\xbf"))
+	if (gn_xmli_starts(p, ps->end, "\xef\xbb\xbf"))
 		p += 3;
-	if (starts(p, ps->end, "<?xml") && (p + 5 == ps->end || is_space(p[5]) || p[5] == '?')) {
-		char const *close = find(p + 5, ps->end, "?>");
+	if (gn_xmli_starts(p, ps->end, "<?xml") &&
+		(p + 5 == ps->end || is_space(p[5]) || p[5] == '?')) {
+		char const *close = gn_xmli_find(p + 5, ps->end, "?>");
 
 		if (!close)
 			return fail(ps, p, GN_ERR_INVALID_ARG, "unterminated XML declaration");
@@ -547,498 +548,11 @@ gn_err_t gn_xml_parse_limits(char const *buf, size_t len, gn_xml_limits_t const 
 	root->base = ps.root;
 	root->len = root->avail = (size_t)(ps.root_end - ps.root);
 	root->line = root->column = 1;
-	advance(ps.buf, ps.root, &root->line, &root->column);
+	gn_xmli_advance(ps.buf, ps.root, &root->line, &root->column);
 	return GN_OK;
 }
 
 gn_err_t gn_xml_parse(char const *buf, size_t len, gn_xml_node_t *root, gn_xml_error_t *err)
 {
 	return gn_xml_parse_limits(buf, len, &default_limits, root, err);
-}
-
-/* ---- scanning checked bytes --------------------------------------------------------------------- */
-
-/* Past the '>' of the tag at p, stepping over quoted values; end when there is none. */
-static char const *tag_end(char const *p, char const *end)
-{
-	char quote = 0;
-
-	for (; p < end; p++) {
-		if (quote) {
-			if (*p == quote)
-				quote = 0;
-		} else if (*p == '"' || *p == '\'') {
-			quote = *p;
-		} else if (*p == '>') {
-			return p + 1;
-		}
-	}
-	return end;
-}
-
-/* Past the markup at p ('<'); *delta is 1 for a start tag, -1 for an end tag, else 0. */
-static char const *skip_markup(char const *p, char const *end, int *delta)
-{
-	static char const *const sections[][2] = {
-		{"<!--", "-->"},
-		{"<![CDATA[", "]]>"},
-		{"<?", "?>"},
-	};
-	char const *q;
-
-	*delta = 0;
-	for (size_t i = 0; i < GN_ARRAY_SIZE(sections); i++) {
-		if (starts(p, end, sections[i][0])) {
-			q = find(p + gn_strlen(sections[i][0]), end, sections[i][1]);
-			return q ? q + gn_strlen(sections[i][1]) : end;
-		}
-	}
-	q = tag_end(p, end);
-	if (p + 1 < end && p[1] == '/')
-		*delta = -1;
-	else if (!(q - p >= 3 && q[-1] == '>' && q[-2] == '/'))
-		*delta = 1;
-	return q;
-}
-
-/* Past the end of the element whose start tag is at p. */
-static char const *element_end(char const *p, char const *end)
-{
-	size_t depth = 0;
-
-	do {
-		int delta;
-
-		while (p < end && *p != '<')
-			p++;
-		if (p == end)
-			return end;
-		p = skip_markup(p, end, &delta);
-		if (delta < 0 && depth == 0)
-			return p;
-		depth = delta < 0 ? depth - 1 : depth + (size_t)delta;
-	} while (depth > 0);
-	return p;
-}
-
-static bool valid(gn_xml_node_t const *node)
-{
-	return node && node->base && node->len >= 4 && node->avail >= node->len;
-}
-
-/* The content of a valid node: [*start, *stop). */
-static void content_range(gn_xml_node_t const *node, char const **start, char const **stop)
-{
-	char const *end = node->base + node->len;
-	char const *head = tag_end(node->base, end), *q = end;
-
-	*start = *stop = head;
-	if (head[-2] == '/')
-		return;
-	while (q > head && q[-1] != '<')
-		q--;
-	if (q > head)
-		*stop = q - 1;
-}
-
-static bool type_is(char const *lt, char const *end, char const *type)
-{
-	char const *name = lt + 1;
-
-	return !type || gn_str_eq_n(name, (size_t)(skip_name(name, end) - name), type);
-}
-
-/* The first node of the given type in [p, stop), positioned relative to the node ref. */
-static bool find_node(char const *p, char const *stop, char const *type, gn_xml_node_t const *ref,
-	gn_xml_node_t *out)
-{
-	char const *from = ref->base;
-	unsigned line = ref->line, column = ref->column;
-
-	while (p < stop) {
-		int delta;
-
-		if (*p != '<') {
-			p++;
-			continue;
-		}
-		if (p + 1 < stop && is_name_start(p[1])) {
-			char const *e = element_end(p, stop);
-
-			if (type_is(p, e, type)) {
-				advance(from, p, &line, &column);
-				*out = (gn_xml_node_t){
-					p, (size_t)(e - p), (size_t)(stop - p), line, column};
-				return true;
-			}
-			p = e;
-			continue;
-		}
-		if (p + 1 < stop && p[1] == '/')
-			break;
-		p = skip_markup(p, stop, &delta);
-	}
-	*out = (gn_xml_node_t){0};
-	return false;
-}
-
-/* ---- nodes -------------------------------------------------------------------------------------- */
-
-bool gn_xml_node_valid(gn_xml_node_t const *node)
-{
-	return valid(node);
-}
-
-void gn_xml_type(gn_xml_node_t const *node, char const **type, size_t *len)
-{
-	*type = "";
-	*len = 0;
-	if (!valid(node))
-		return;
-	*type = node->base + 1;
-	*len = (size_t)(skip_name(*type, node->base + node->len) - *type);
-}
-
-bool gn_xml_has_type(gn_xml_node_t const *node, char const *type)
-{
-	return valid(node) && type && type_is(node->base, node->base + node->len, type);
-}
-
-unsigned gn_xml_line(gn_xml_node_t const *node)
-{
-	return valid(node) ? node->line : 0;
-}
-
-unsigned gn_xml_column(gn_xml_node_t const *node)
-{
-	return valid(node) ? node->column : 0;
-}
-
-void gn_xml_raw(gn_xml_node_t const *node, char const **ptr, size_t *len)
-{
-	*ptr = valid(node) ? node->base : "";
-	*len = valid(node) ? node->len : 0;
-}
-
-void gn_xml_content(gn_xml_node_t const *node, char const **ptr, size_t *len)
-{
-	char const *start, *stop;
-
-	*ptr = "";
-	*len = 0;
-	if (!valid(node))
-		return;
-	content_range(node, &start, &stop);
-	*ptr = start;
-	*len = (size_t)(stop - start);
-}
-
-gn_err_t gn_xml_content_str(gn_xml_node_t const *node, char *buf, size_t size)
-{
-	struct sink s = {buf, size, 0, false};
-	char const *p, *stop;
-	int delta;
-
-	if (valid(node))
-		content_range(node, &p, &stop);
-	else
-		p = stop = "";
-	while (p < stop) {
-		if (*p != '<') {
-			char c;
-
-			p += decode(p, stop, &c);
-			sink_put(&s, c);
-		} else if (starts(p, stop, "<![CDATA[")) {
-			char const *close = find(p + 9, stop, "]]>");
-
-			for (p += 9; p < stop && p != close; p++)
-				sink_put(&s, *p);
-			p = close ? close + 3 : stop;
-		} else if (p + 1 < stop && is_name_start(p[1])) {
-			p = element_end(p, stop);
-		} else {
-			p = skip_markup(p, stop, &delta);
-		}
-	}
-	return sink_done(&s);
-}
-
-/* ---- navigation --------------------------------------------------------------------------------- */
-
-bool gn_xml_first_sub_type(gn_xml_node_t const *node, char const *type, gn_xml_node_t *sub)
-{
-	char const *start, *stop;
-
-	if (!valid(node)) {
-		*sub = (gn_xml_node_t){0};
-		return false;
-	}
-	content_range(node, &start, &stop);
-	return find_node(start, stop, type, node, sub);
-}
-
-bool gn_xml_next_type(gn_xml_node_t const *node, char const *type, gn_xml_node_t *next)
-{
-	if (!valid(node)) {
-		*next = (gn_xml_node_t){0};
-		return false;
-	}
-	return find_node(node->base + node->len, node->base + node->avail, type, node, next);
-}
-
-bool gn_xml_first_sub(gn_xml_node_t const *node, gn_xml_node_t *sub)
-{
-	return gn_xml_first_sub_type(node, NULL, sub);
-}
-
-bool gn_xml_next(gn_xml_node_t const *node, gn_xml_node_t *next)
-{
-	return gn_xml_next_type(node, NULL, next);
-}
-
-bool gn_xml_has_sub(gn_xml_node_t const *node, char const *type)
-{
-	gn_xml_node_t sub;
-
-	return gn_xml_first_sub_type(node, type, &sub);
-}
-
-size_t gn_xml_num_sub(gn_xml_node_t const *node)
-{
-	gn_xml_node_t sub;
-	size_t n = 0;
-
-	GN_XML_FOR_EACH_SUB(node, NULL, sub)
-	n++;
-	return n;
-}
-
-/* ---- attributes --------------------------------------------------------------------------------- */
-
-/* Reads the attribute at or after p (after whitespace) in a start tag ending before stop. */
-static bool read_attr(char const *p, char const *stop, gn_xml_attr_t *attr)
-{
-	char quote;
-
-	*attr = (gn_xml_attr_t){0};
-	p = skip_space(p, stop);
-	if (p == stop || !is_name_start(*p))
-		return false;
-	attr->name = p;
-	p = skip_name(p, stop);
-	attr->name_len = (size_t)(p - attr->name);
-	p = skip_space(p, stop);
-	if (p == stop || *p != '=')
-		return false;
-	p = skip_space(p + 1, stop);
-	if (p == stop || (*p != '"' && *p != '\''))
-		return false;
-	quote = *p++;
-	attr->value = p;
-	while (p < stop && *p != quote)
-		p++;
-	attr->value_len = (size_t)(p - attr->value);
-	if (p == stop)
-		*attr = (gn_xml_attr_t){0};
-	return p < stop;
-}
-
-/* True when attr lies within the start tag of node, which ends at *head_end. */
-static bool attr_of(gn_xml_node_t const *node, gn_xml_attr_t const *attr, char const **head_end)
-{
-	uintptr_t base, head, name, value;
-
-	if (!valid(node) || !attr->name || !attr->value)
-		return false;
-	*head_end = tag_end(node->base, node->base + node->len);
-	base = (uintptr_t)node->base;
-	head = (uintptr_t)*head_end;
-	name = (uintptr_t)attr->name;
-	value = (uintptr_t)attr->value;
-	return name > base && name < head && value > name && value < head &&
-	       attr->value_len < head - value;
-}
-
-bool gn_xml_attr_first(gn_xml_node_t const *node, gn_xml_attr_t *attr)
-{
-	char const *head;
-
-	if (!valid(node)) {
-		*attr = (gn_xml_attr_t){0};
-		return false;
-	}
-	head = tag_end(node->base, node->base + node->len);
-	return read_attr(skip_name(node->base + 1, head), head, attr);
-}
-
-bool gn_xml_attr_next(gn_xml_node_t const *node, gn_xml_attr_t *attr)
-{
-	char const *head;
-
-	if (!attr_of(node, attr, &head)) {
-		*attr = (gn_xml_attr_t){0};
-		return false;
-	}
-	return read_attr(attr->value + attr->value_len + 1, head, attr);
-}
-
-bool gn_xml_attr(gn_xml_node_t const *node, char const *name, gn_xml_attr_t *attr)
-{
-	bool more;
-
-	for (more = gn_xml_attr_first(node, attr); more; more = gn_xml_attr_next(node, attr))
-		if (name && gn_str_eq_n(attr->name, attr->name_len, name))
-			return true;
-	*attr = (gn_xml_attr_t){0};
-	return false;
-}
-
-bool gn_xml_has_attr(gn_xml_node_t const *node, char const *name)
-{
-	gn_xml_attr_t attr;
-
-	return gn_xml_attr(node, name, &attr);
-}
-
-void gn_xml_attr_pos(
-	gn_xml_node_t const *node, gn_xml_attr_t const *attr, unsigned *line, unsigned *column)
-{
-	char const *head;
-
-	*line = *column = 0;
-	if (!attr_of(node, attr, &head))
-		return;
-	*line = node->line;
-	*column = node->column;
-	advance(node->base, attr->name, line, column);
-}
-
-/* ---- values ------------------------------------------------------------------------------------- */
-
-static unsigned suffix_shift(char c)
-{
-	return c == 'K' ? 10 : c == 'M' ? 20 : c == 'G' ? 30 : 0;
-}
-
-gn_err_t gn_xml_value_u64(gn_xml_attr_t const *attr, uint64_t *out)
-{
-	char const *s = attr->value;
-	size_t len = attr->value ? attr->value_len : 0, i = 0, first;
-	unsigned base = 10, shift = 0;
-	uint64_t v = 0;
-	bool overflow = false;
-
-	*out = 0;
-	if (len >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		base = 16;
-		i = 2;
-	}
-	for (first = i; i < len && digit(s[i], base) >= 0; i++) {
-		unsigned d = (unsigned)digit(s[i], base);
-
-		overflow = overflow || v > (UINT64_MAX - d) / base;
-		v = v * base + d;
-	}
-	if (i == first)
-		return GN_ERR_INVALID_ARG;
-	if (i < len) {
-		shift = suffix_shift(s[i]);
-		if (!shift || i + 1 != len)
-			return GN_ERR_INVALID_ARG;
-		overflow = overflow || v > (UINT64_MAX >> shift);
-	}
-	if (overflow)
-		return GN_ERR_LIMIT;
-	*out = v << shift;
-	return GN_OK;
-}
-
-bool gn_xml_value_eq(gn_xml_attr_t const *attr, char const *lit)
-{
-	char const *p = attr->value, *end;
-	size_t i = 0;
-	char c;
-
-	if (!p || !lit)
-		return false;
-	for (end = p + attr->value_len; p < end; i++) {
-		p += decode(p, end, &c);
-		if (c == 0 || lit[i] != c)
-			return false;
-	}
-	return lit[i] == 0;
-}
-
-gn_err_t gn_xml_value_bool(gn_xml_attr_t const *attr, bool *out)
-{
-	static char const *const yes[] = {"yes", "true", "on"};
-	static char const *const no[] = {"no", "false", "off"};
-
-	*out = false;
-	for (size_t i = 0; i < GN_ARRAY_SIZE(yes); i++) {
-		if (gn_xml_value_eq(attr, yes[i])) {
-			*out = true;
-			return GN_OK;
-		}
-		if (gn_xml_value_eq(attr, no[i]))
-			return GN_OK;
-	}
-	return GN_ERR_INVALID_ARG;
-}
-
-gn_err_t gn_xml_value_str(gn_xml_attr_t const *attr, char *buf, size_t size)
-{
-	struct sink s = {buf, size, 0, false};
-
-	if (attr->value)
-		decode_into(&s, attr->value, attr->value + attr->value_len);
-	return sink_done(&s);
-}
-
-gn_err_t gn_xml_attr_u64(gn_xml_node_t const *node, char const *name, uint64_t def, uint64_t *out)
-{
-	gn_xml_attr_t attr;
-	gn_err_t err;
-
-	*out = def;
-	if (!gn_xml_attr(node, name, &attr))
-		return GN_OK;
-	err = gn_xml_value_u64(&attr, out);
-	if (err)
-		*out = def;
-	return err;
-}
-
-gn_err_t gn_xml_attr_bool(gn_xml_node_t const *node, char const *name, bool def, bool *out)
-{
-	gn_xml_attr_t attr;
-	gn_err_t err;
-
-	*out = def;
-	if (!gn_xml_attr(node, name, &attr))
-		return GN_OK;
-	err = gn_xml_value_bool(&attr, out);
-	if (err)
-		*out = def;
-	return err;
-}
-
-gn_err_t gn_xml_attr_str(gn_xml_node_t const *node, char const *name, char *buf, size_t size)
-{
-	gn_xml_attr_t attr;
-
-	if (!gn_xml_attr(node, name, &attr)) {
-		if (size)
-			buf[0] = 0;
-		return GN_ERR_NOT_FOUND;
-	}
-	return gn_xml_value_str(&attr, buf, size);
-}
-
-bool gn_xml_attr_eq(gn_xml_node_t const *node, char const *name, char const *lit)
-{
-	gn_xml_attr_t attr;
-
-	return gn_xml_attr(node, name, &attr) && gn_xml_value_eq(&attr, lit);
 }
