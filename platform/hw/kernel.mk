@@ -1,6 +1,7 @@
 # The hw platform's kernel, included by the top-level Makefile and built by `make all` (or `make hw`)
 # whatever PLATFORM is: build/hw/kernel.elf (ELF64, for gdb) and build/hw/kernel.elf32, the same
-# image as ELF32 for QEMU's -kernel, which loads only 32-bit multiboot ELFs. The kernel links the
+# image as ELF32 for QEMU's -kernel, which loads only 32-bit multiboot ELFs; and the user test
+# programs of platform/hw/test/ in build/hw/bin/, which hw scenarios list as binaries. The kernel links the
 # freestanding parts of lib/base it needs (formatting, strings, the bitmap allocator) compiled with
 # the kernel's own flags: no red zone and no SSE (interrupts and exceptions arrive on the kernel
 # stack, and nothing saves vector registers), code model kernel (linked in the top 2 GiB).
@@ -8,11 +9,11 @@
 HW_OUT := $(BUILD)/hw
 HW_KDIR := platform/hw/kernel
 HW_KERNEL_SRC := $(wildcard $(HW_KDIR)/*.c $(HW_KDIR)/*.S)
-HW_KERNEL_LIB := lib/base/fmt.c lib/base/string.c lib/base/bitmap.c lib/freestanding/compiler_mem.c
+HW_KERNEL_LIB := lib/base/fmt.c lib/base/string.c lib/base/bitmap.c lib/base/error.c lib/freestanding/compiler_mem.c
 HW_KERNEL_OBJ := $(patsubst %,$(HW_OUT)/kobj/%.o,$(HW_KERNEL_SRC) $(HW_KERNEL_LIB))
 HW_KERNEL := $(HW_OUT)/kernel.elf32
 
-HW_KCFLAGS := $(WARN) -Iinclude -I$(HW_KDIR) -O2 -g -ffreestanding -fno-builtin \
+HW_KCFLAGS := $(WARN) -Iinclude -Iplatform/hw/include -I$(HW_KDIR) -O2 -g -ffreestanding -fno-builtin \
 	-fno-stack-protector -fno-pie -fno-pic -mno-red-zone -mgeneral-regs-only -mcmodel=kernel \
 	-fno-tree-loop-distribute-patterns -fno-asynchronous-unwind-tables -fno-common \
 	-fno-omit-frame-pointer -MMD -MP
@@ -21,8 +22,47 @@ HW_KLDFLAGS := -nostdlib -static -no-pie -Wl,-T,$(HW_KDIR)/kernel.ld -Wl,-z,max-
 
 $(eval $(call flags_stamp,$(HW_OUT)/kflags,$(HW_KCFLAGS) $(HW_KLDFLAGS)))
 
+# User test programs: static ELF64 for the kernel's protection domains, freestanding, with the
+# kernel's flags but the default code model, linked at 4 MiB (test/user.ld) with the runtime of
+# test/lib/ and lib/base's formatting. Each test/<name>.c becomes build/hw/bin/hw-<name> with
+# underscores as dashes; spin.c becomes hw-spin-a and hw-spin-b, two modules of one program.
+HW_TDIR := platform/hw/test
+HW_UCFLAGS := $(WARN) -Iinclude -Iplatform/hw/include -I$(HW_TDIR)/lib -O2 -g -ffreestanding \
+	-fno-builtin -fno-stack-protector -fno-pie -fno-pic -mno-red-zone -mgeneral-regs-only \
+	-fno-tree-loop-distribute-patterns -fno-asynchronous-unwind-tables -fno-common -MMD -MP
+HW_ULDFLAGS := -nostdlib -static -no-pie -Wl,-T,$(HW_TDIR)/user.ld -Wl,-z,max-page-size=4096 \
+	-Wl,--build-id=none -Wl,--gc-sections
+HW_ULIB_SRC := $(wildcard $(HW_TDIR)/lib/*.c $(HW_TDIR)/lib/*.S) lib/base/fmt.c lib/base/string.c \
+	lib/freestanding/compiler_mem.c
+HW_ULIB_OBJ := $(patsubst %,$(HW_OUT)/uobj/%.o,$(HW_ULIB_SRC))
+HW_UPROGS := $(filter-out spin,$(basename $(notdir $(wildcard $(HW_TDIR)/*.c))))
+HW_UBINS := $(patsubst %,$(HW_OUT)/bin/hw-%,$(subst _,-,$(HW_UPROGS)) spin-a spin-b)
+
+$(eval $(call flags_stamp,$(HW_OUT)/uflags,$(HW_UCFLAGS) $(HW_ULDFLAGS)))
+
+$(HW_OUT)/uobj/%.c.o: %.c $(HW_OUT)/uflags
+	@mkdir -p $(dir $@)
+	$(call say,UCC,$<)
+	$(Q)$(CC) $(HW_UCFLAGS) -c $< -o $@
+
+$(HW_OUT)/uobj/%.S.o: %.S $(HW_OUT)/uflags
+	@mkdir -p $(dir $@)
+	$(call say,UAS,$<)
+	$(Q)$(CC) $(HW_UCFLAGS) -c $< -o $@
+
+define hw_user_rule
+$(HW_OUT)/bin/$(1): $(HW_OUT)/uobj/$(HW_TDIR)/$(2).c.o $(HW_ULIB_OBJ) $(HW_TDIR)/user.ld
+	@mkdir -p $$(dir $$@)
+	$$(call say,ULD,$$@)
+	$(Q)$(CC) $(HW_ULDFLAGS) -o $$@ $$(filter %.o,$$^)
+endef
+$(foreach p,$(HW_UPROGS),$(eval $(call hw_user_rule,hw-$(subst _,-,$(p)),$(p))))
+$(eval $(call hw_user_rule,hw-spin-a,spin))
+$(eval $(call hw_user_rule,hw-spin-b,spin))
+
 .PHONY: hw
-hw: $(HW_KERNEL)
+hw: $(HW_KERNEL) $(HW_UBINS)
+all: $(HW_UBINS)
 
 $(HW_OUT)/kobj/%.c.o: %.c $(HW_OUT)/kflags
 	@mkdir -p $(dir $@)
@@ -42,13 +82,24 @@ $(HW_KERNEL): $(HW_OUT)/kernel.elf
 	$(call say,OBJCOPY,$@)
 	$(Q)objcopy -O elf32-i386 $< $@
 
-# Host unit tests of the kernel's pure parts (test/unit/test_hw_kernel.c) and the fuzz target of
-# the boot-information parser (test/fuzz/hw_multiboot.c) link those files, built for the host.
-HW_KERNEL_PURE := multiboot.c frame.c
-$(BH)/test/test_hw_kernel: $(patsubst %,$(BH)/obj/$(HW_KDIR)/%.o,$(HW_KERNEL_PURE))
-$(BH)/obj/test/unit/test_hw_kernel.c.o: HOST_CFLAGS += -I$(HW_KDIR)
-$(BF)/hw_multiboot: test/fuzz/hw_multiboot.c $(patsubst %,$(BF)/obj/$(HW_KDIR)/%.o,$(HW_KERNEL_PURE)) \
+# Host unit tests of the kernel's pure parts (test/unit/test_hw_kernel.c: boot information and
+# frames; test/unit/test_hw_user.c: ELF, page tables, loading, scheduling) and the fuzz targets of
+# the boot-information parser (test/fuzz/hw_multiboot.c) and the ELF checks and loader
+# (test/fuzz/hw_elf.c) link those files, built for the host.
+HW_KERNEL_PURE := multiboot.c frame.c elf.c pt.c load.c sched.c
+$(BH)/test/test_hw_kernel $(BH)/test/test_hw_user: $(patsubst %,$(BH)/obj/$(HW_KDIR)/%.o,$(HW_KERNEL_PURE))
+$(BH)/obj/test/unit/test_hw_kernel.c.o $(BH)/obj/test/unit/test_hw_user.c.o: \
+	HOST_CFLAGS += -I$(HW_KDIR) -Iplatform/hw/include
+$(patsubst %,$(BH)/obj/$(HW_KDIR)/%.o,$(HW_KERNEL_PURE)): HOST_CFLAGS += -Iplatform/hw/include
+$(patsubst %,$(BF)/obj/$(HW_KDIR)/%.o,$(HW_KERNEL_PURE)): FUZZ_OBJ_CFLAGS += -Iplatform/hw/include
+$(BF)/hw_multiboot: test/fuzz/hw_multiboot.c $(patsubst %,$(BF)/obj/$(HW_KDIR)/%.o,multiboot.c frame.c) \
 		$(BF)/lib/libgneiss.a
 	@mkdir -p $(dir $@)
 	$(call say,LD,$@)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -I$(HW_KDIR) -o $@ $< $(filter %.o,$^) $(BF)/lib/libgneiss.a
+$(BF)/hw_elf: test/fuzz/hw_elf.c $(patsubst %,$(BF)/obj/$(HW_KDIR)/%.o,elf.c pt.c load.c) \
+		$(BF)/lib/libgneiss.a
+	@mkdir -p $(dir $@)
+	$(call say,LD,$@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -I$(HW_KDIR) -Iplatform/hw/include -o $@ $< $(filter %.o,$^) \
+		$(BF)/lib/libgneiss.a

@@ -1,40 +1,85 @@
 /*
- * The CPU's descriptor tables: the GDT (with the TSS) and the IDT.
+ * The CPU's descriptor tables, the kernel's entry frame and the per-CPU data the entry code uses.
  *
  * Selectors are laid out for syscall/sysret: kernel code 0x08 and data 0x10, then user 32-bit code
  * 0x18 (unused), user data 0x20 and user 64-bit code 0x28 (DPL 3), and the TSS at 0x30. The TSS
  * gives #DF, NMI and #MC stacks of their own (IST 1..3), so even a fault on a broken kernel stack
- * is reported instead of ending in a triple fault. The IDT holds the 32 exception vectors; every
- * other vector is not present, and interrupts stay disabled in this milestone.
+ * is reported instead of ending in a triple fault, and RSP0, the kernel stack every entry from user
+ * mode starts on. The IDT has a gate (DPL 0: `int n` from user mode is a #GP) for each of the 256
+ * vectors: the 32 exceptions, the legacy PICs' 16 (masked; only their spurious IRQs can arrive),
+ * the local APIC timer and its spurious vector; any other vector is reported as unexpected.
+ *
+ * Usable from assembly (isr.S) too: the constants are macros, the C declarations are guarded.
  */
 #ifndef GNEISS_HW_CPU_TABLES_H
 #define GNEISS_HW_CPU_TABLES_H
 
+#define HW_SEL_KCODE 0x08
+#define HW_SEL_KDATA 0x10
+#define HW_SEL_STAR_USER 0x18 /* sysret: SS = this + 8, CS = this + 16, both RPL 3 */
+#define HW_SEL_UDATA (0x20 | 3)
+#define HW_SEL_UCODE (0x28 | 3)
+#define HW_SEL_TSS 0x30
+
+#define HW_EXCEPTIONS 32
+#define HW_VECTORS 256
+#define HW_VECTOR_NMI 2
+#define HW_VECTOR_DF 8
+#define HW_VECTOR_PF 14
+#define HW_VECTOR_MC 18
+#define HW_VECTOR_PIC 0x20 /* the legacy PICs' IRQ 0..15, remapped here and masked */
+#define HW_VECTOR_TIMER 0x30
+#define HW_VECTOR_SPURIOUS 0xff
+#define HW_VECTOR_SYSCALL 0x100 /* no IDT vector: marks a frame saved by the syscall entry */
+
+/* Byte offsets into hw_frame_t and hw_cpu_t for isr.S. */
+#define HW_FRAME_VECTOR 120
+#define HW_FRAME_CS 144
+#define HW_CPU_KERNEL_RSP 0
+#define HW_CPU_USER_RSP 8
+
+#ifndef __ASSEMBLER__
+
 #include <gneiss/types.h>
 
-enum {
-	HW_SEL_KCODE = 0x08,
-	HW_SEL_KDATA = 0x10,
-	HW_SEL_UDATA = 0x20 | 3,
-	HW_SEL_UCODE = 0x28 | 3,
-	HW_SEL_TSS = 0x30,
-	HW_EXCEPTIONS = 32,
-};
-
-/* What isr.S pushes for an exception, lowest address first: hw_exception gets a pointer to it. */
+/*
+ * A saved register frame, lowest address first: what the entry stubs push, and a thread's user
+ * context (the syscall entry builds the same frame, with vector HW_VECTOR_SYSCALL).
+ */
 typedef struct {
 	uint64_t r15, r14, r13, r12, r11, r10, r9, r8, rbp, rdi, rsi, rdx, rcx, rbx, rax;
 	uint64_t vector, error; /* error is 0 for vectors without an error code */
 	uint64_t rip, cs, rflags, rsp, ss;
 } hw_frame_t;
 
-/* Loads the GDT and TSS and reloads every segment register. */
-void hw_gdt_init(void);
+_Static_assert(__builtin_offsetof(hw_frame_t, vector) == HW_FRAME_VECTOR, "isr.S offsets");
+_Static_assert(__builtin_offsetof(hw_frame_t, cs) == HW_FRAME_CS, "isr.S offsets");
 
-/* Loads the IDT with the exception vectors. */
+/* Per-CPU data, reached through GS in the syscall entry (GS_BASE while in the kernel). */
+typedef struct {
+	uint64_t kernel_rsp; /* top of this CPU's kernel stack (also the TSS's RSP0) */
+	uint64_t user_rsp;   /* scratch: the user's RSP during the syscall entry */
+} hw_cpu_t;
+
+_Static_assert(__builtin_offsetof(hw_cpu_t, user_rsp) == HW_CPU_USER_RSP, "isr.S offsets");
+
+/* Loads the GDT and TSS (RSP0 = kernel_stack_top) and reloads every segment register. */
+void hw_gdt_init(uint64_t kernel_stack_top);
+
+/* Loads the IDT with a gate for every vector. */
 void hw_idt_init(void);
 
-/* Called by isr.S for every exception; reports it and exits with HW_EXIT_PANIC. */
-void hw_exception(hw_frame_t *frame);
+/* Called by isr.S for an exception in kernel mode; reports it and exits with HW_EXIT_PANIC. */
+GN_NORETURN void hw_exception(hw_frame_t *frame);
 
+/*
+ * Prints the report line of an exception, prefixed by who: vector, name, mode, error code, RIP,
+ * and for a page fault CR2 and a line with the decoded error code.
+ */
+void hw_exception_report(char const *who, hw_frame_t const *frame, uint64_t cr2);
+
+/* The name of exception vector v ("#PF page fault"). */
+char const *hw_exception_name(uint64_t v);
+
+#endif
 #endif

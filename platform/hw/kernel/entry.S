@@ -146,7 +146,7 @@ hw_entry64:
 
 	.section .bss
 	.balign 4096
-	.global hw_boot_pml4, hw_boot_stack, hw_boot_stack_top
+	.global hw_boot_pml4, hw_boot_stack_guard, hw_boot_stack, hw_boot_stack_top
 hw_boot_pml4:
 	.skip 4096
 hw_boot_pdpt_low:
@@ -155,6 +155,10 @@ hw_boot_pdpt_high:
 	.skip 4096
 hw_boot_pd:
 	.skip 4 * 4096
+/* unmapped once paging.c's tables run: a stack overflow faults instead of overwriting the PDs */
+hw_boot_stack_guard:
+	.skip 4096
+/* the boot stack, and from the first entry into user mode on the CPU's kernel stack (TSS RSP0) */
 hw_boot_stack:
 	.skip 16384
 hw_boot_stack_top:

@@ -1,9 +1,10 @@
 /*
- * Exception reports. Every exception is fatal in this milestone (there is no user mode yet that
- * could take the blame): the report names the vector, the error code, RIP and CR2 in one line that
- * tests match, dumps the registers, and exits with HW_EXIT_PANIC. An exception while reporting one
- * gets a fixed message through the serial port alone and exits at once, so a broken log path cannot
- * recurse until the stack runs out.
+ * Exception reports. An exception in kernel mode is a kernel bug (or a broken machine) and fatal:
+ * the report names the vector, the error code, RIP and CR2 in one line that tests match, dumps the
+ * registers, and exits with HW_EXIT_PANIC. An exception while reporting one gets a fixed message
+ * through the serial port alone and exits at once, so a broken log path cannot recurse until the
+ * stack runs out. Exceptions in user mode end the thread's protection domain instead (trap.c); they
+ * share the report line.
  */
 #include "cpu.h"
 #include "cpu_tables.h"
@@ -48,7 +49,6 @@ static char const *const names[HW_EXCEPTIONS] = {
 };
 
 enum {
-	VECTOR_PF = 14,
 	PF_PRESENT = 1 << 0,
 	PF_WRITE = 1 << 1,
 	PF_USER = 1 << 2,
@@ -64,26 +64,42 @@ static void dump_registers(hw_frame_t const *f)
 	hw_log("  cs %lx ss %lx rflags %lx", f->cs, f->ss, f->rflags);
 }
 
+char const *hw_exception_name(uint64_t v)
+{
+	return v < HW_EXCEPTIONS ? names[v] : "unknown";
+}
+
+void hw_exception_report(char const *who, hw_frame_t const *f, uint64_t cr2)
+{
+	char const *mode = (f->cs & 3) ? "user" : "kernel";
+
+	if (f->vector != HW_VECTOR_PF) {
+		hw_log("%sexception %lu (%s) in %s mode: error 0x%lx, rip 0x%lx", who, f->vector,
+			hw_exception_name(f->vector), mode, f->error, f->rip);
+		return;
+	}
+	hw_log("%sexception %lu (%s) in %s mode: error 0x%lx, rip 0x%lx, cr2 0x%lx", who, f->vector,
+		hw_exception_name(f->vector), mode, f->error, f->rip, cr2);
+	hw_log("  page fault: %s %s of 0x%lx in %s mode",
+		(f->error & PF_PRESENT) ? "protection violation on" : "not-present page on",
+		(f->error & PF_FETCH)   ? "instruction fetch"
+		: (f->error & PF_WRITE) ? "write"
+					: "read",
+		cr2, (f->error & PF_USER) ? "user" : "kernel");
+}
+
 void hw_exception(hw_frame_t *f)
 {
 	static char const nested[] = "[kernel] panic: exception while reporting an exception\n";
 	static unsigned depth;
 	uint64_t cr2 = hw_read_cr2();
-	char const *name = f->vector < HW_EXCEPTIONS ? names[f->vector] : "unknown";
 
 	if (depth++ > 0) {
 		hw_serial_write(nested, sizeof(nested) - 1);
 		hw_exit(HW_EXIT_PANIC);
 	}
-	hw_log("exception %lu (%s) in %s mode: error 0x%lx, rip 0x%lx, cr2 0x%lx", f->vector, name,
-		(f->cs & 3) ? "user" : "kernel", f->error, f->rip, cr2);
-	if (f->vector == VECTOR_PF)
-		hw_log("  page fault: %s %s of 0x%lx in %s mode",
-			(f->error & PF_PRESENT) ? "protection violation on" : "not-present page on",
-			(f->error & PF_FETCH)   ? "instruction fetch"
-			: (f->error & PF_WRITE) ? "write"
-						: "read",
-			cr2, (f->error & PF_USER) ? "user" : "kernel");
+	hw_exception_report("", f, cr2);
 	dump_registers(f);
-	hw_panic("unhandled exception %lu (%s) at rip 0x%lx", f->vector, name, f->rip);
+	hw_panic("unhandled exception %lu (%s) at rip 0x%lx", f->vector,
+		hw_exception_name(f->vector), f->rip);
 }

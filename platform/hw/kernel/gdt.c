@@ -44,7 +44,7 @@ static void set_tss_descriptor(unsigned index)
 	gdt[index + 1] = base >> 32;
 }
 
-void hw_gdt_init(void)
+void hw_gdt_init(uint64_t kernel_stack_top)
 {
 	table_ptr_t ptr = {.limit = sizeof(gdt) - 1, .base = (uint64_t)gdt};
 
@@ -54,6 +54,7 @@ void hw_gdt_init(void)
 	gdt[HW_SEL_UCODE >> 3] = segment(true, 3);
 	for (unsigned i = 0; i < IST_STACKS; i++)
 		tss.ist[i] = (uint64_t)&ist_stacks[i][IST_STACK_SIZE];
+	tss.rsp[0] = kernel_stack_top;
 	tss.iomap_base = sizeof(tss); /* no I/O permission bitmap: user mode gets no ports */
 	set_tss_descriptor(HW_SEL_TSS >> 3);
 

@@ -1,4 +1,4 @@
-/* The IDT: interrupt gates for the 32 exception vectors of isr.S (see cpu_tables.h). */
+/* The IDT: an interrupt gate for each of the 256 vectors of isr.S (see cpu_tables.h). */
 #include "cpu_tables.h"
 
 typedef struct __attribute__((packed)) {
@@ -17,22 +17,19 @@ typedef struct __attribute__((packed)) {
 } table_ptr_t;
 
 enum {
-	GATE_INTERRUPT = 0x8e, /* present, DPL 0, 64-bit interrupt gate */
-	VECTOR_NMI = 2,
-	VECTOR_DF = 8,
-	VECTOR_MC = 18,
+	GATE_INTERRUPT = 0x8e, /* present, DPL 0, 64-bit interrupt gate: IF is cleared on entry */
 };
 
-extern uint64_t const hw_isr_table[HW_EXCEPTIONS];
+extern uint64_t const hw_isr_table[HW_VECTORS];
 
-static gate_t idt[256];
+static gate_t idt[HW_VECTORS];
 
 static unsigned ist_of(unsigned vector)
 {
 	switch (vector) {
-	case VECTOR_DF: return 1;
-	case VECTOR_NMI: return 2;
-	case VECTOR_MC: return 3;
+	case HW_VECTOR_DF: return 1;
+	case HW_VECTOR_NMI: return 2;
+	case HW_VECTOR_MC: return 3;
 	default: return 0;
 	}
 }
@@ -41,7 +38,7 @@ void hw_idt_init(void)
 {
 	table_ptr_t ptr = {.limit = sizeof(idt) - 1, .base = (uint64_t)idt};
 
-	for (unsigned v = 0; v < HW_EXCEPTIONS; v++) {
+	for (unsigned v = 0; v < HW_VECTORS; v++) {
 		uint64_t entry = hw_isr_table[v];
 		idt[v] = (gate_t){
 			.offset_low = (uint16_t)entry,

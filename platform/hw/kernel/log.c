@@ -2,6 +2,7 @@
 #include <stdarg.h>
 
 #include <gneiss/fmt.h>
+#include <gneiss/string.h>
 
 #include "exit.h"
 #include "layout.h"
@@ -46,25 +47,53 @@ void hw_panic(char const *fmt, ...)
 	hw_exit(HW_EXIT_PANIC);
 }
 
-void hw_log_escape(char const *s, size_t n, char *out, size_t out_size)
+/* Writes c to out as itself if printable and no backslash, else as \xHH; returns the length. */
+static size_t escape_byte(unsigned char c, char out[4])
 {
 	static char const hex[] = "0123456789abcdef";
+
+	if (c >= 0x20 && c < 0x7f && c != '\\') {
+		out[0] = (char)c;
+		return 1;
+	}
+	out[0] = '\\';
+	out[1] = 'x';
+	out[2] = hex[c >> 4];
+	out[3] = hex[c & 0xf];
+	return 4;
+}
+
+void hw_log_user(char const *label, char const *text, size_t len)
+{
+	char line[4 * HW_LOG_USER_MAX];
+	size_t start = 0;
+
+	if (len > HW_LOG_USER_MAX)
+		len = HW_LOG_USER_MAX;
+	while (start < len) {
+		size_t end = start, n = 0;
+		while (end < len && text[end] != '\n')
+			n += escape_byte((unsigned char)text[end++], line + n);
+		hw_serial_write("[", 1);
+		hw_serial_write(label, gn_strlen(label));
+		hw_serial_write("] ", 2);
+		hw_serial_write(line, n);
+		hw_serial_write("\n", 1);
+		start = end + 1;
+	}
+}
+
+void hw_log_escape(char const *s, size_t n, char *out, size_t out_size)
+{
 	size_t o = 0;
 
 	for (size_t i = 0; i < n && s[i] != '\0'; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c >= 0x20 && c < 0x7f && c != '\\') {
-			if (o + 1 >= out_size)
-				break;
-			out[o++] = (char)c;
-			continue;
-		}
-		if (o + 4 >= out_size)
+		char c[4];
+		size_t k = escape_byte((unsigned char)s[i], c);
+		if (o + k >= out_size)
 			break;
-		out[o++] = '\\';
-		out[o++] = 'x';
-		out[o++] = hex[c >> 4];
-		out[o++] = hex[c & 0xf];
+		for (size_t j = 0; j < k; j++)
+			out[o++] = c[j];
 	}
 	out[o] = '\0';
 }

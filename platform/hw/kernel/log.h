@@ -11,7 +11,8 @@
 #include <gneiss/types.h>
 
 enum {
-	HW_LOG_LINE_MAX = 256
+	HW_LOG_LINE_MAX = 256,
+	HW_LOG_USER_MAX = 256,
 };
 
 /* Prints "[kernel] " and the formatted text, then a newline. */
@@ -22,6 +23,13 @@ void hw_log(char const *fmt, ...) GN_PRINTF(1, 2);
  * \xHH, and NUL-terminates; stops early rather than overflow out (out_size >= 1).
  */
 void hw_log_escape(char const *s, size_t n, char *out, size_t out_size);
+
+/*
+ * Prints user text as lines "[label] line": text (len bytes, untrusted) is split at each "\n" (a
+ * final one ends the last line instead of starting an empty one) and escaped like hw_log_escape.
+ * Nothing is printed for len 0. len is at most HW_LOG_USER_MAX.
+ */
+void hw_log_user(char const *label, char const *text, size_t len);
 
 /* Logs "panic: <text>", then exits with HW_EXIT_PANIC. */
 GN_NORETURN void hw_panic(char const *fmt, ...) GN_PRINTF(1, 2);

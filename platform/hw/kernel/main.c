@@ -1,36 +1,47 @@
 /*
- * The hw kernel's boot: from the multiboot entry (entry.S) to the point where core would start.
+ * The hw kernel's boot: from the multiboot entry (entry.S) to the first user thread.
  *
- * Invariants of this milestone: one CPU, interrupts disabled throughout, every exception fatal
- * and reported (exception.c), all output on COM1. The boot information is validated completely
- * (multiboot.c) before anything depends on it; an invalid boot is a panic naming the field, never
- * a crash. After the boot the kernel lists what it found, checks its frame allocator against the
- * reservations, and exits, because there is no core to start yet (platform/hw/README.md).
+ * Invariants: one CPU; interrupts disabled in the kernel except while it idles; every kernel-mode
+ * exception fatal and reported (exception.c); all output on COM1. The boot information is
+ * validated completely (multiboot.c) before anything depends on it; an invalid boot is a panic
+ * naming the field, never a crash. Then the kernel switches to its own page tables, checks its
+ * frame allocator against the reservations, starts the timer, and starts each boot module that is
+ * an ELF program (it begins with the ELF magic) in a protection domain of its own, named after the
+ * module; a program that fails the checks is reported and not started. The first user thread then
+ * runs, and from there on the kernel is entered only by kernel calls, faults and interrupts
+ * (trap.c). With no program among the modules the kernel exits as before: core does not exist yet.
  */
 #include <gneiss/fmt.h>
 
-#include "cpu_tables.h"
+#include "apic.h"
+#include "cpu_setup.h"
 #include "exit.h"
 #include "frame.h"
 #include "layout.h"
 #include "log.h"
 #include "multiboot.h"
 #include "paging.h"
+#include "pd.h"
 #include "serial.h"
 #include "test_hooks.h"
 
 void hw_kernel_main(uint32_t magic, uint32_t info_phys);
+GN_NORETURN void hw_user_resume(hw_frame_t const *frame);
 
-extern char hw_image_start[], hw_image_end[];
+extern char hw_image_start[], hw_image_end[], hw_boot_stack_top[];
 
 enum {
 	FRAME_WORDS = HW_DIRECT_MAP_SIZE / HW_FRAME_SIZE / 64,
 	TEXT_MAX = 4 * 64 + 1, /* an escaped string of up to 64 bytes */
+	TICK_US = 1000,
+	SLICE_TICKS = 10,
 };
 
 static hw_boot_info_t boot_info;
 static hw_frames_t frames;
 static uint64_t frames_used[FRAME_WORDS], frames_usable[FRAME_WORDS];
+static hw_cpu_features_t features;
+static hw_cpu_t cpu0;
 
 static char const *region_type(uint32_t type)
 {
@@ -129,19 +140,88 @@ static void check_frames(void)
 	hw_log("frame allocator: allocated and freed all %zu free frames, none reserved", count);
 }
 
+static gn_err_t frame_alloc(void *ctx, uint64_t *phys)
+{
+	return hw_frames_alloc(ctx, phys);
+}
+
+static void frame_free(void *ctx, uint64_t phys)
+{
+	if (hw_frames_free(ctx, phys) != GN_OK)
+		hw_panic("freeing frame 0x%lx, which is not allocated", phys);
+}
+
+static void *frame_virt(void *ctx, uint64_t phys)
+{
+	(void)ctx;
+	return hw_phys_to_virt(phys);
+}
+
+static hw_pt_mem_t const pt_mem = {
+	.ctx = &frames, .alloc = frame_alloc, .free = frame_free, .virt = frame_virt};
+
+static bool is_elf(hw_module_t const *m)
+{
+	uint8_t const *b = hw_phys_to_virt(m->range.base);
+
+	return m->range.size >= 4 && b[0] == 0x7f && b[1] == 'E' && b[2] == 'L' && b[3] == 'F';
+}
+
+/* Starts every ELF module as a protection domain; returns how many started. */
+static size_t start_programs(void)
+{
+	char why[HW_LOG_LINE_MAX];
+	size_t started = 0;
+
+	hw_pds_init(&pt_mem, features.nx, &frames);
+	for (size_t i = 0; i < boot_info.module_count; i++) {
+		hw_module_t const *m = &boot_info.modules[i];
+		if (!is_elf(m))
+			continue;
+		if (hw_pd_start(m->name, hw_phys_to_virt(m->range.base), m->range.size, why,
+			    sizeof(why)) != GN_OK) {
+			hw_log("module %zu '%s' not started: %s", i, m->name, why);
+			continue;
+		}
+		started++;
+	}
+	return started;
+}
+
+static void log_features(void)
+{
+	hw_log("cpu: nx %s, global pages %s, smep %s, smap %s, umip %s; x87 and SSE off for user "
+	       "mode",
+		features.nx ? "on" : "absent", features.global_pages ? "on" : "absent",
+		features.smep ? "on" : "absent", features.smap ? "on" : "absent",
+		features.umip ? "on" : "absent");
+}
+
 void hw_kernel_main(uint32_t magic, uint32_t info_phys)
 {
 	hw_serial_init();
 	hw_log("Gneiss hw kernel (x86_64)");
-	hw_gdt_init();
+	hw_cpu_setup(&features);
+	cpu0.kernel_rsp = (uint64_t)hw_boot_stack_top;
+	hw_gdt_init(cpu0.kernel_rsp);
 	hw_idt_init();
 	parse_boot_info(magic, info_phys);
-	hw_paging_drop_identity();
+	hw_paging_init(&boot_info, features.nx);
+	log_features();
 	list_memory();
 	init_frames();
 	list_modules();
 	check_frames();
 	hw_test_hooks_run(&boot_info);
-	hw_log("no core to start yet: the hw platform runs no components");
-	hw_exit(0);
+	hw_cpu_syscall_init(&cpu0);
+	hw_pic_disable();
+	hw_apic_init(TICK_US);
+	hw_threads_init(SLICE_TICKS, TICK_US);
+	if (start_programs() == 0) {
+		hw_log("no core to start yet: the hw platform runs no components");
+		hw_exit(0);
+	}
+	hw_log("scheduling: %d priorities, round robin with %d ms slices", HW_PRIORITIES,
+		SLICE_TICKS * TICK_US / 1000);
+	hw_user_resume(hw_thread_schedule());
 }

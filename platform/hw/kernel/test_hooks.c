@@ -24,8 +24,24 @@ static GN_NORETURN void triple_fault(void)
 	hw_halt_forever();
 }
 
+/*
+ * Recurses far deeper than the 16 KiB kernel stack allows (the volatile array defeats tail calls),
+ * so it runs into the guard page below long before the bound.
+ */
+static unsigned overflow(unsigned depth)
+{
+	uint8_t volatile frame[256];
+
+	frame[0] = (uint8_t)depth;
+	if (depth == 1u << 20)
+		return frame[0];
+	return overflow(depth + 1) + frame[0];
+}
+
 static void fault(char const *which)
 {
+	static uint8_t data[16] = {0xc3}; /* ret, in .data, which is not executable */
+
 	if (gn_strcmp(which, "ud2") == 0) {
 		__asm__ volatile("ud2");
 	} else if (gn_strcmp(which, "page") == 0) {
@@ -33,12 +49,20 @@ static void fault(char const *which)
 		(void)*(uint64_t volatile *)0x1000;
 	} else if (gn_strcmp(which, "gp") == 0) {
 		(void)*(uint64_t volatile *)0x8000000000000000UL; /* not canonical */
+	} else if (gn_strcmp(which, "write-text") == 0) {
+		*(uint8_t volatile *)(uintptr_t)hw_test_hooks_run = 0xc3; /* text is read-only */
+	} else if (gn_strcmp(which, "exec-data") == 0) {
+		((void (*)(void))(uintptr_t)data)();
+	} else if (gn_strcmp(which, "stack-overflow") == 0) {
+		hw_log("hw-test: %u", overflow(0));
 	} else if (gn_strcmp(which, "divide") == 0) {
 		/* in assembly: the compiler may turn 1 / x into a comparison that cannot trap */
 		uint64_t a = 1, d = 0, zero = 0;
 		__asm__ volatile("divq %2" : "+a"(a), "+d"(d) : "r"(zero));
 	}
-	hw_panic("hw-test: unknown fault '%s' (ud2, page, gp, divide)", which);
+	hw_panic("hw-test: unknown fault '%s' (ud2, page, gp, divide, write-text, exec-data, "
+		 "stack-overflow)",
+		which);
 }
 
 /* Parses a decimal exit value of 1..3 digits; returns -1 when malformed. */
@@ -52,10 +76,24 @@ static int exit_value(char const *s)
 	return n == 0 || s[n] != '\0' || v > HW_EXIT_MAX ? -1 : v;
 }
 
+/*
+ * Raises, with `int` in kernel mode, a vector nothing uses, the APIC's spurious vector and the
+ * PICs' spurious IRQs 7 and 15: the kernel reports the first, ignores the others, and goes on.
+ */
+static void interrupts(void)
+{
+	__asm__ volatile("int $0x41\n\tint $0xff\n\tint $0x27\n\tint $0x2f" : : : "memory");
+	hw_log("hw-test: the kernel went on after 4 interrupts");
+}
+
 static void run(char *cmd)
 {
 	int v;
 
+	if (gn_strcmp(cmd, "interrupts") == 0) {
+		interrupts();
+		return;
+	}
 	if (gn_strcmp(cmd, "triple-fault") == 0)
 		triple_fault();
 	if (gn_str_starts_with(cmd, "fault "))

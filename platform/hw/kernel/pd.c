@@ -1,0 +1,111 @@
+/*
+ * Protection domains (see pd.h). Creation validates the program completely (hw_elf_check) before
+ * it takes a single frame, and unwinds through one error path that destroys the page tables, which
+ * own every frame taken so far.
+ */
+#include <gneiss/fmt.h>
+#include <gneiss/string.h>
+
+#include "exit.h"
+#include "load.h"
+#include "log.h"
+#include "paging.h"
+#include "pd.h"
+
+static hw_pd_t pds[HW_PD_MAX];
+static hw_pt_mem_t const *pt_mem;
+static bool cpu_nx;
+static hw_frames_t const *all_frames;
+static size_t frames_before; /* free frames before the first domain */
+static size_t running;
+
+void hw_pds_init(hw_pt_mem_t const *mem, bool nx, hw_frames_t const *frames)
+{
+	pt_mem = mem;
+	cpu_nx = nx;
+	all_frames = frames;
+	frames_before = hw_frames_free_count(frames);
+}
+
+size_t hw_pd_count(void)
+{
+	return running;
+}
+
+static gn_err_t load(
+	hw_pd_t *pd, uint8_t const *elf, hw_elf_image_t const *image, char *why, size_t why_size)
+{
+	hw_thread_t *t;
+	gn_err_t err = hw_pt_create(&pd->pt, pt_mem, cpu_nx, hw_paging_kernel_pml4());
+
+	if (err == GN_OK)
+		err = hw_load_image(&pd->pt, elf, image);
+	if (err == GN_OK)
+		err = hw_load_stack(&pd->pt, HW_USER_STACK_TOP, HW_USER_STACK_SIZE);
+	if (err == GN_OK)
+		err = hw_thread_create(pd, HW_PRIO_MAX, image->entry, HW_USER_STACK_TOP, 0, &t);
+	if (err != GN_OK)
+		gn_ignore(gn_fmt(why, why_size, NULL, "%s while loading it",
+			err == GN_ERR_OUT_OF_RAM ? "out of memory" : gn_err_name(err)));
+	return err;
+}
+
+gn_err_t hw_pd_start(char const *name, uint8_t const *elf, size_t size, char *why, size_t why_size)
+{
+	hw_elf_limits_t limits = {HW_USER_BASE, HW_USER_IMAGE_END, HW_PD_IMAGE_PAGES};
+	hw_elf_image_t image;
+	hw_pd_t *pd = NULL;
+	gn_err_t err;
+
+	for (size_t i = 0; i < HW_PD_MAX && !pd; i++)
+		pd = pds[i].used ? NULL : &pds[i];
+	if (!pd) {
+		gn_ignore(gn_fmt(
+			why, why_size, NULL, "all %d protection domains are in use", HW_PD_MAX));
+		return GN_ERR_LIMIT;
+	}
+	err = hw_elf_check(elf, size, limits, &image, why, why_size);
+	if (err != GN_OK)
+		return err;
+	*pd = (hw_pd_t){.used = true};
+	gn_ignore(gn_strlcpy(pd->name, name, sizeof(pd->name))); /* module names are shorter */
+	err = load(pd, elf, &image, why, why_size);
+	if (err != GN_OK) {
+		hw_pt_destroy(&pd->pt);
+		pd->used = false;
+		return err;
+	}
+	running++;
+	hw_log("pd '%s': %zu segments of %lu KiB, entry 0x%lx, %zu page-table frames, priority %d",
+		pd->name, image.count, image.pages * 4, image.entry, pd->pt.tables + 1,
+		HW_PRIO_MAX);
+	return GN_OK;
+}
+
+/* After the last domain: every frame any of them took must be free again. */
+static GN_NORETURN void all_ended(void)
+{
+	size_t free_now = hw_frames_free_count(all_frames);
+
+	if (free_now != frames_before)
+		hw_panic("the protection domains ended, but %zu frames are free instead of %zu",
+			free_now, frames_before);
+	hw_log("all protection domains ended, all their frames are free again (%zu)", free_now);
+	hw_exit(0);
+}
+
+void hw_pd_end(hw_pd_t *pd, char const *how)
+{
+	size_t frames = pd->pt.tables + pd->pt.owned + 1;
+
+	for (unsigned i = 0; i < HW_PD_THREADS; i++)
+		hw_thread_end(&pd->threads[i]);
+	hw_thread_drop_space(pd->pt.root);
+	hw_pt_destroy(&pd->pt);
+	pd->used = false;
+	running--;
+	hw_log("pd '%s' %s (ran %lu ms, preempted %lu times, %zu frames freed)", pd->name, how,
+		hw_ticks_to_us(pd->ticks) / 1000, pd->preemptions, frames);
+	if (running == 0)
+		all_ended();
+}

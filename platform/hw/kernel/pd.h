@@ -1,0 +1,44 @@
+/*
+ * Protection domains: an address space built from a boot module's ELF program, its threads, and
+ * their end.
+ *
+ * A domain owns every frame it uses (page tables, program, stacks, through its hw_pt_t) and gives
+ * them all back when it ends, whichever way: its exit call, the exit of its last thread, or a
+ * fault. When the last domain has ended, the kernel checks that every frame the domains took is
+ * free again and exits with 0 (there is nothing else to run in this milestone).
+ */
+#ifndef GNEISS_HW_PD_H
+#define GNEISS_HW_PD_H
+
+#include "frame.h"
+#include "thread.h"
+
+enum {
+	HW_PD_IMAGE_PAGES = 1024, /* the most a program's segments may cover: 4 MiB */
+};
+
+/*
+ * Sets up the domain table: page-table frames from mem, NX where nx, and frames to check against
+ * when all domains have ended.
+ */
+void hw_pds_init(hw_pt_mem_t const *mem, bool nx, hw_frames_t const *frames);
+
+/*
+ * Creates a domain named name from the ELF program elf (size bytes, untrusted) and starts its
+ * first thread at HW_PRIO_MAX with the stack below HW_USER_STACK_TOP. Errors, with why saying
+ * what is wrong: GN_ERR_INVALID_ARG and GN_ERR_LIMIT (hw_elf_check refused the program, or the
+ * domain table is full), GN_ERR_OUT_OF_RAM. Nothing is left behind on error.
+ */
+gn_err_t hw_pd_start(char const *name, uint8_t const *elf, size_t size, char *why,
+	size_t why_size) GN_MUST_CHECK;
+
+/*
+ * Ends pd and all its threads, frees its memory and logs "pd 'name' <how> (...)". When it was the
+ * last domain, checks the frames and exits the machine.
+ */
+void hw_pd_end(hw_pd_t *pd, char const *how);
+
+/* Domains that run. */
+size_t hw_pd_count(void);
+
+#endif

@@ -1,0 +1,181 @@
+/* Threads, blocking and the scheduler's mechanics (see thread.h). */
+#include "cpu.h"
+#include "exit.h"
+#include "layout.h"
+#include "log.h"
+#include "paging.h"
+#include "thread.h"
+
+enum {
+	RFLAGS_FIXED = 1 << 1,
+	RFLAGS_IF = 1 << 9,
+	/* what user mode may keep: CF PF AF ZF SF TF DF OF AC; never IOPL, NT, RF, VM, IF off */
+	RFLAGS_USER = 0x1 | 0x4 | 0x10 | 0x40 | 0x80 | 0x100 | 0x400 | 0x800 | 0x40000,
+};
+
+static hw_sched_t sched;
+static gn_list_t timeouts; /* blocked threads with a deadline, earliest first */
+static hw_thread_t *current;
+static uint64_t now; /* ticks since the timer started */
+static unsigned tick_us;
+static uint64_t loaded_root; /* the page tables in CR3 */
+
+void hw_threads_init(unsigned slice_ticks, unsigned tick)
+{
+	hw_sched_init(&sched, slice_ticks);
+	gn_list_init(&timeouts);
+	tick_us = tick;
+	loaded_root = hw_read_cr3();
+}
+
+hw_thread_t *hw_thread_current(void)
+{
+	return current;
+}
+
+uint64_t hw_time_us(void)
+{
+	return now * tick_us;
+}
+
+uint64_t hw_ticks_to_us(uint64_t ticks)
+{
+	return ticks * tick_us;
+}
+
+void hw_thread_drop_space(uint64_t root)
+{
+	if (loaded_root != root)
+		return;
+	loaded_root = hw_paging_kernel_root();
+	hw_write_cr3(loaded_root);
+}
+
+uint64_t hw_ticks_for_us(uint64_t us)
+{
+	return (us + tick_us - 1) / tick_us;
+}
+
+gn_err_t hw_thread_create(hw_pd_t *pd, unsigned prio, uint64_t entry, uint64_t stack_top,
+	uint64_t arg, hw_thread_t **out)
+{
+	hw_thread_t *t = NULL;
+
+	for (unsigned i = 0; i < HW_PD_THREADS && !t; i++)
+		t = pd->threads[i].state == HW_THREAD_FREE ? &pd->threads[i] : NULL;
+	if (!t)
+		return GN_ERR_LIMIT;
+	*t = (hw_thread_t){
+		.regs = {.rip = entry,
+			.rsp = stack_top,
+			.rdi = arg,
+			.cs = HW_SEL_UCODE,
+			.ss = HW_SEL_UDATA,
+			.rflags = RFLAGS_IF | RFLAGS_FIXED},
+		.pd = pd,
+		.index = (unsigned)(t - pd->threads),
+		.state = HW_THREAD_READY,
+	};
+	gn_list_elem_init(&t->timeout);
+	hw_sched_item_init(&t->sched, prio);
+	hw_sched_ready(&sched, &t->sched);
+	pd->alive++;
+	*out = t;
+	return GN_OK;
+}
+
+void hw_thread_block(hw_thread_t *t, uint64_t ticks)
+{
+	hw_sched_remove(&sched, &t->sched);
+	t->state = HW_THREAD_BLOCKED;
+	if (ticks == 0)
+		return;
+	t->deadline = now + ticks;
+	for (gn_list_elem_t *e = gn_list_first(&timeouts); e; e = gn_list_next(&timeouts, e)) {
+		if (GN_LIST_ENTRY(e, hw_thread_t, timeout)->deadline > t->deadline) {
+			gn_list_insert_before(e, &t->timeout);
+			return;
+		}
+	}
+	gn_list_insert_tail(&timeouts, &t->timeout);
+}
+
+void hw_thread_unblock(hw_thread_t *t)
+{
+	if (t->state != HW_THREAD_BLOCKED)
+		return;
+	gn_list_remove(&t->timeout);
+	t->deadline = 0;
+	t->waiting = false;
+	t->state = HW_THREAD_READY;
+	hw_sched_ready(&sched, &t->sched);
+}
+
+void hw_thread_yield(hw_thread_t *t)
+{
+	hw_sched_yield(&sched, &t->sched);
+}
+
+void hw_thread_end(hw_thread_t *t)
+{
+	if (t->state == HW_THREAD_FREE)
+		return;
+	hw_sched_remove(&sched, &t->sched);
+	gn_list_remove(&t->timeout);
+	t->pd->ticks += t->ticks;
+	t->pd->preemptions += t->preemptions;
+	t->pd->alive--;
+	t->state = HW_THREAD_FREE;
+	if (current == t)
+		current = NULL;
+}
+
+void hw_thread_tick(void)
+{
+	gn_list_elem_t *e;
+
+	now++;
+	if (current) {
+		current->ticks++;
+		hw_sched_tick(&sched, &current->sched);
+	}
+	while ((e = gn_list_first(&timeouts)) &&
+		GN_LIST_ENTRY(e, hw_thread_t, timeout)->deadline <= now)
+		hw_thread_unblock(GN_LIST_ENTRY(e, hw_thread_t, timeout));
+}
+
+/* Enforces what the kernel guarantees about every context it enters (see isr.S). */
+static void sanitise(hw_frame_t *regs)
+{
+	regs->cs = HW_SEL_UCODE;
+	regs->ss = HW_SEL_UDATA;
+	regs->rflags = (regs->rflags & RFLAGS_USER) | RFLAGS_IF | RFLAGS_FIXED;
+	if (regs->rip >= HW_USER_END)
+		hw_panic("a thread would resume at 0x%lx, outside the user half", regs->rip);
+}
+
+hw_frame_t *hw_thread_schedule(void)
+{
+	hw_sched_item_t *item;
+	hw_thread_t *t, *prev = current;
+
+	while (!(item = hw_sched_pick(&sched))) {
+		if (gn_list_empty(&timeouts)) {
+			hw_log("every thread waits without a timeout: nothing can run any more");
+			hw_exit(HW_EXIT_DEADLOCK);
+		}
+		current = NULL;
+		hw_wait_for_interrupt();
+	}
+	t = GN_CONTAINER_OF(item, hw_thread_t, sched);
+	if (prev && prev != t && prev->state == HW_THREAD_READY &&
+		prev->regs.vector != HW_VECTOR_SYSCALL)
+		prev->preemptions++;
+	if (t->pd->pt.root != loaded_root) {
+		loaded_root = t->pd->pt.root;
+		hw_write_cr3(loaded_root);
+	}
+	current = t;
+	sanitise(&t->regs);
+	return &t->regs;
+}

@@ -1,0 +1,112 @@
+/*
+ * Threads and protection domains, the kernel objects of this milestone, and the thread half of
+ * the kernel: creation, blocking with an optional timeout, wakeup, ending, the timer tick and the
+ * choice of the thread to run (the policy is sched.c's).
+ *
+ * A protection domain (pd.h) is a page table and up to HW_PD_THREADS threads, each named by its
+ * index. A thread is FREE (its slot unused), READY (on a scheduler queue; the running thread is
+ * one of these) or BLOCKED (on no queue; on the timeout list when its block has a deadline). The
+ * blocking primitives are what the next milestone's IPC builds on: a kernel call that must wait
+ * stores the result a timeout would give in the thread's RAX and blocks; whoever ends the wait
+ * stores the real result first and unblocks it.
+ *
+ * The kernel runs on one CPU with interrupts disabled, except while it idles in
+ * hw_thread_schedule: every function here runs to completion, nothing locks.
+ */
+#ifndef GNEISS_HW_THREAD_H
+#define GNEISS_HW_THREAD_H
+
+#include <gneiss/list.h>
+#include <hw_syscall.h>
+
+#include "cpu_tables.h"
+#include "pt.h"
+#include "sched.h"
+
+enum {
+	HW_PD_MAX = 16,
+	HW_PD_NAME_MAX = 63,
+};
+
+typedef enum {
+	HW_THREAD_FREE,
+	HW_THREAD_READY,
+	HW_THREAD_BLOCKED,
+} hw_thread_state_t;
+
+typedef struct hw_pd hw_pd_t;
+
+typedef struct {
+	hw_frame_t regs; /* the user context whenever the thread is not running */
+	hw_sched_item_t sched;
+	hw_pd_t *pd;
+	unsigned index; /* in its domain */
+	hw_thread_state_t state;
+	uint64_t deadline;      /* the tick that ends the block; 0: none */
+	gn_list_elem_t timeout; /* on the timeout list while deadline != 0 */
+	bool waiting;           /* blocked in HW_SYS_WAIT, so a wake ends the block */
+	bool wake_pending;      /* woken while not waiting: the next wait returns at once */
+	uint64_t ticks;         /* timer ticks that found it running */
+	uint64_t preemptions;   /* times the timer or a wakeup took the CPU from it */
+} hw_thread_t;
+
+struct hw_pd {
+	bool used;
+	char name[HW_PD_NAME_MAX + 1];
+	hw_pt_t pt;
+	hw_thread_t threads[HW_PD_THREADS];
+	unsigned alive;    /* threads not FREE */
+	unsigned refusals; /* kernel-call refusals reported on the log */
+	uint64_t ticks;    /* of its threads that ended */
+	uint64_t preemptions;
+};
+
+/* Sets up the scheduler: slice_ticks per time slice, the timer ticking every tick_us. */
+void hw_threads_init(unsigned slice_ticks, unsigned tick_us);
+
+/* The thread whose context the current kernel entry saved; NULL once it ended. */
+hw_thread_t *hw_thread_current(void);
+
+/*
+ * Starts a thread of pd at priority prio, entering user mode at entry with RSP = stack_top and
+ * RDI = arg, and stores it in *out. The caller has checked the arguments. Errors: GN_ERR_LIMIT (pd
+ * has HW_PD_THREADS threads).
+ */
+gn_err_t hw_thread_create(hw_pd_t *pd, unsigned prio, uint64_t entry, uint64_t stack_top,
+	uint64_t arg, hw_thread_t **out) GN_MUST_CHECK;
+
+/* Blocks a READY thread, for at most ticks timer ticks (0: until unblocked). */
+void hw_thread_block(hw_thread_t *t, uint64_t ticks);
+
+/* Makes a BLOCKED thread ready again (its RAX holds whatever result was stored last). */
+void hw_thread_unblock(hw_thread_t *t);
+
+/* Moves the running thread to the end of its priority's queue. */
+void hw_thread_yield(hw_thread_t *t);
+
+/* Ends a thread: off every queue, its slot FREE. The domain's count of threads drops. */
+void hw_thread_end(hw_thread_t *t);
+
+/* The timer interrupt: one tick of time, charged to the running thread; expired blocks end. */
+void hw_thread_tick(void);
+
+/*
+ * Chooses the thread to run, idling with interrupts enabled until one is ready, switches to its
+ * address space and returns its sanitised context for hw_user_resume. When no thread is ready and
+ * none waits with a timeout, nothing can ever run again: the kernel says so and exits.
+ */
+hw_frame_t *hw_thread_schedule(void);
+
+/* Switches to the kernel's address space if root is loaded, before its tables are destroyed. */
+void hw_thread_drop_space(uint64_t root);
+
+/* Microseconds in ticks timer ticks. */
+uint64_t hw_ticks_to_us(uint64_t ticks);
+
+/* Microseconds since the timer started (in whole ticks). */
+uint64_t hw_time_us(void);
+
+/* The number of ticks that covers us microseconds (at least 1 for us > 0). */
+uint64_t hw_ticks_for_us(uint64_t us);
+
+#endif

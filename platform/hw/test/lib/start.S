@@ -1,0 +1,25 @@
+/*
+ * Entry points of a user test program. The kernel starts the first thread at _start with RSP at
+ * the top of its stack (16-byte aligned) and every other thread where sys_thread_create says:
+ * thread_start, with RSP pointing at the thread's function and argument (user.c put them there).
+ */
+	.section .text.start, "ax"
+	.global _start
+_start:
+	xorl %ebp, %ebp
+	call main
+	movslq %eax, %rdi
+	call sys_exit
+	ud2
+
+	.text
+	.global thread_start
+thread_start:
+	popq %rax
+	popq %rdi
+	xorl %ebp, %ebp
+	call *%rax
+	call sys_thread_exit
+	ud2
+
+	.section .note.GNU-stack, "", @progbits
