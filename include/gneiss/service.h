@@ -37,6 +37,11 @@ typedef struct {
 gn_err_t gn_service_announce(
 	gn_env_t *env, char const *service, gn_service_ops_t const *ops, void *ctx) GN_MUST_CHECK;
 
+/* Answers the parent's session request id (gn_service_announce does this itself). */
+void gn_session_respond(gn_env_t *env, uint32_t id, gn_session_response_t response);
+/* The response that tells the parent a session could not be created for err. */
+gn_session_response_t gn_session_response_of(gn_err_t err);
+
 /*
  * Asks the parent for the component's session_requests ROM (its layout: gneiss/parent.h; reading
  * it: gneiss/session_requests.h) and attaches it into *rom of *size bytes; the entrypoint calls

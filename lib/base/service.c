@@ -49,15 +49,15 @@ static served_t *served_id(uint32_t id)
 	return NULL;
 }
 
-static void respond(uint32_t id, gn_session_response_t response)
+void gn_session_respond(gn_env_t *e, uint32_t id, gn_session_response_t response)
 {
 	gn_parent_response_args_t const args = {id, (uint32_t)response};
 	gn_rpc_void_t res;
 
-	gn_ignore(gn_parent_session_response(env->parent, &args, &res, NULL, NULL));
+	gn_ignore(gn_parent_session_response(e->parent, &args, &res, NULL, NULL));
 }
 
-static gn_session_response_t response_of(gn_err_t err)
+gn_session_response_t gn_session_response_of(gn_err_t err)
 {
 	if (err == GN_ERR_INSUFFICIENT_RAM || err == GN_ERR_OUT_OF_RAM)
 		return GN_SESSION_INSUFFICIENT_RAM;
@@ -75,7 +75,7 @@ static void create(gn_session_request_t const *req)
 		return; /* answered already, the parent has not caught up */
 	service_t *s = req->complete ? service_named(req->service) : NULL;
 	if (!s) {
-		respond(id, GN_SESSION_DENIED);
+		gn_session_respond(env, id, GN_SESSION_DENIED);
 		return;
 	}
 	for (unsigned i = 0; i < GN_SERVICE_SESSIONS_MAX && !slot; i++)
@@ -84,7 +84,7 @@ static void create(gn_session_request_t const *req)
 	gn_cap_t cap = GN_CAP_INVALID;
 	gn_err_t err = slot ? s->ops->create(s->ctx, req->args, &cap) : GN_ERR_LIMIT;
 	if (err != GN_OK) {
-		respond(id, response_of(err));
+		gn_session_respond(env, id, gn_session_response_of(err));
 		return;
 	}
 	gn_parent_id_args_t const deliver = {id};
@@ -103,7 +103,7 @@ static void upgrade(gn_session_request_t const *req)
 
 	if (s && s->service->ops->upgrade && req->complete)
 		s->service->ops->upgrade(s->service->ctx, s->cap, req->ram, req->caps);
-	respond(req->id, GN_SESSION_UPGRADED);
+	gn_session_respond(env, req->id, GN_SESSION_UPGRADED);
 }
 
 static void close(uint32_t id)
@@ -115,7 +115,7 @@ static void close(uint32_t id)
 		gn_cap_drop(s->cap);
 		*s = (served_t){0};
 	}
-	respond(id, GN_SESSION_CLOSED);
+	gn_session_respond(env, id, GN_SESSION_CLOSED);
 }
 
 static void answer(void *ctx, gn_session_request_t const *req)

@@ -38,23 +38,6 @@ static char doc[GN_SESSION_REQUESTS_SIZE];
 static uint32_t upgrading[MAX_UPGRADING]; /* ids whose upgrade init forwarded, not answered yet */
 static bool answering, again;
 
-static void respond(uint32_t id, gn_session_response_t response)
-{
-	gn_parent_response_args_t const args = {id, (uint32_t)response};
-	gn_rpc_void_t res;
-
-	gn_ignore(gn_parent_session_response(sandbox_env->parent, &args, &res, NULL, NULL));
-}
-
-static gn_session_response_t response_of(gn_err_t err)
-{
-	if (err == GN_ERR_INSUFFICIENT_RAM || err == GN_ERR_OUT_OF_RAM)
-		return GN_SESSION_INSUFFICIENT_RAM;
-	if (err == GN_ERR_INSUFFICIENT_CAPS || err == GN_ERR_OUT_OF_CAPS)
-		return GN_SESSION_INSUFFICIENT_CAPS;
-	return GN_SESSION_DENIED;
-}
-
 static gn_label_attr_t attr_of(gn_xml_node_t const *node, char const *name)
 {
 	gn_xml_attr_t a;
@@ -101,7 +84,7 @@ static void create_new(uint32_t id, char const *service, char *args)
 
 	if (gn_args_check(args) != GN_OK ||
 		gn_args_get_label(args, label, sizeof(label)) != GN_OK) {
-		respond(id, GN_SESSION_DENIED);
+		gn_session_respond(sandbox_env, id, GN_SESSION_DENIED);
 		return;
 	}
 	if (policy_target(service, label, &target) &&
@@ -109,20 +92,20 @@ static void create_new(uint32_t id, char const *service, char *args)
 		server = child_by_name(name, gn_strlen(name));
 	if (!server) {
 		gn_error("no policy of <service name=\"%s\"> serves \"%s\"", service, label);
-		respond(id, GN_SESSION_DENIED);
+		gn_session_respond(sandbox_env, id, GN_SESSION_DENIED);
 		return;
 	}
 	if (gn_xml_has_attr(&target, "label") &&
 		(gn_xml_attr_str(&target, "label", label, sizeof(label)) != GN_OK ||
 			gn_args_set_string(args, GN_SESSION_ARGS_MAX, "label", label) != GN_OK)) {
-		respond(id, GN_SESSION_DENIED);
+		gn_session_respond(sandbox_env, id, GN_SESSION_DENIED);
 		return;
 	}
 	gn_err_t const err = sessions_parent_request(id, service, args, server);
 	if (err != GN_OK) {
 		gn_error("%s session for \"%s\" not forwarded: %s", service, label,
 			gn_err_name(err));
-		respond(id, response_of(err));
+		gn_session_respond(sandbox_env, id, gn_session_response_of(err));
 	}
 }
 
@@ -136,7 +119,7 @@ static void create(gn_session_request_t const *req)
 	if (gn_session_fsm_lookup(fsm, PARENT_CLIENT, id, &sid) != GN_OK) {
 		gn_memcpy(args, req->args, sizeof(args));
 		if (!req->complete)
-			respond(id, GN_SESSION_DENIED);
+			gn_session_respond(sandbox_env, id, GN_SESSION_DENIED);
 		else
 			create_new(id, req->service, args);
 		return;
@@ -158,7 +141,7 @@ static void create(gn_session_request_t const *req)
 			sandbox_env->parent, &deliver, &res, &cap, NULL));
 		gn_cap_drop(cap);
 	} else if (err != GN_ERR_AGAIN)
-		respond(id, response_of(err));
+		gn_session_respond(sandbox_env, id, gn_session_response_of(err));
 }
 
 static uint32_t *upgrading_slot(uint32_t id)
@@ -181,7 +164,7 @@ static void upgrade(gn_session_request_t const *req)
 		if (!slot || !req->complete ||
 			gn_session_fsm_upgrade(fsm, PARENT_CLIENT, id, q) != GN_OK) {
 			/* the quota stays with init, which the parent reclaims at close */
-			respond(id, GN_SESSION_UPGRADED);
+			gn_session_respond(sandbox_env, id, GN_SESSION_UPGRADED);
 			return;
 		}
 		*slot = id;
@@ -190,7 +173,7 @@ static void upgrade(gn_session_request_t const *req)
 	if (gn_session_fsm_upgrade_status(fsm, PARENT_CLIENT, id) == GN_ERR_AGAIN)
 		return;
 	*slot = 0;
-	respond(id, GN_SESSION_UPGRADED);
+	gn_session_respond(sandbox_env, id, GN_SESSION_UPGRADED);
 }
 
 static void close(uint32_t id)
@@ -204,7 +187,7 @@ static void close(uint32_t id)
 		uint32_t *slot = upgrading_slot(id);
 		if (slot)
 			*slot = 0;
-		respond(id, GN_SESSION_CLOSED);
+		gn_session_respond(sandbox_env, id, GN_SESSION_CLOSED);
 	}
 }
 
