@@ -117,9 +117,10 @@ static bool read_rule(gn_xml_node_t const *node, config_t const *cfg, rule_t *r)
 		(gn_xml_has_attr(node, "thread") &&
 			gn_xml_attr_str(node, "thread", r->thread, sizeof(r->thread)) != GN_OK) ||
 		gn_xml_attr_str(node, "policy", policy, sizeof(policy)) != GN_OK ||
-		gn_xml_attr_u64(node, "buffer", 16 * 1024, &r->buffer) != GN_OK)
+		gn_xml_attr_u64(node, "buffer", 16 * 1024, &r->buffer) != GN_OK ||
+		gn_xml_attr_bool(node, "paused", false, &r->paused) != GN_OK)
 		return invalid(node, "invalid <trace>: label, label_prefix, label_suffix, thread, "
-				     "policy, buffer");
+				     "policy, buffer, paused");
 	if (r->buffer < 8 * 1024 || r->buffer > 256 * 1024) /* what the monitor can read at once */
 		return invalid(node, "buffer out of range (8K .. 256K)");
 	for (r->policy = 0; r->policy < cfg->num_policies; r->policy++)

@@ -35,6 +35,7 @@ typedef struct {
 	char thread[GN_THREAD_NAME_MAX]; /* empty: every thread */
 	unsigned policy;                 /* index into the policies */
 	uint64_t buffer;                 /* bytes */
+	bool paused;                     /* traced, but recording nothing for now */
 } rule_t;
 
 typedef struct {

@@ -28,6 +28,7 @@ typedef struct {
 	char thread[GN_THREAD_NAME_MAX];
 	bool listed;
 	bool traced;
+	bool paused;
 	unsigned policy; /* config index it is traced with */
 	uint32_t policy_id;
 	void const *buffer; /* attached read-only */
@@ -100,10 +101,29 @@ static void start(subject_t *s, rule_t const *r, config_t const *cfg)
 		return;
 	}
 	s->traced = map(s);
+	s->paused = false;
 	s->policy = r->policy;
 	s->policy_id = args.policy;
 	gn_log("tracing \"%s\" %s with policy %s, %llu bytes", s->label, s->thread,
 		cfg->policies[r->policy].name, (unsigned long long)r->buffer);
+}
+
+/* Pauses or resumes s: its thread keeps its buffer and, resumed, goes on writing where it stopped. */
+static void set_paused(subject_t *s, bool paused)
+{
+	gn_trace_subject_args_t const args = {s->id};
+	gn_rpc_void_t none;
+
+	gn_err_t const err =
+		paused ? gn_trace_session_pause(monitor_trace.cap, &args, &none, NULL, NULL)
+		       : gn_trace_session_resume(monitor_trace.cap, &args, &none, NULL, NULL);
+	if (err != GN_OK) {
+		gn_error("cannot %s \"%s\" %s: %s", paused ? "pause" : "resume", s->label,
+			s->thread, gn_err_name(err));
+		return;
+	}
+	s->paused = paused;
+	gn_log("%s tracing \"%s\" %s", paused ? "paused" : "resumed", s->label, s->thread);
 }
 
 static void stop(subject_t *s)
@@ -252,6 +272,8 @@ static void visit(config_t const *cfg, uint32_t id)
 		start(s, r, cfg);
 	if (!s->traced)
 		return;
+	if (r && r->paused != s->paused)
+		set_paused(s, r->paused);
 	read_buffer(s);
 	summary(s, &info);
 	if (!r) /* no rule wants it any more, or its thread ended: what it wrote was read */
