@@ -24,8 +24,10 @@ typedef struct {
 
 /*
  * Prepares the buffer of `bytes` bytes at mem (header and data) for writing and readers: the data
- * is what fits, rounded down to GN_TRACE_ALIGN. Errors: INVALID_ARG when mem is misaligned or less
- * than GN_TRACE_BUFFER_MIN bytes of data fit, or more than GN_TRACE_BUFFER_MAX.
+ * is what fits, rounded down to GN_TRACE_ALIGN. A buffer that already holds a header of that size
+ * (the same thread wrote it before a pause) is continued where it stopped, its header untouched,
+ * so readers never see the head go back. Errors: INVALID_ARG when mem is misaligned or less than
+ * GN_TRACE_BUFFER_MIN bytes of data fit, or more than GN_TRACE_BUFFER_MAX.
  */
 gn_err_t gn_trace_writer_init(
 	gn_trace_writer_t *w, void *mem, size_t bytes, uint64_t tsc_per_ms) GN_MUST_CHECK;

@@ -44,22 +44,6 @@ static void drop_mappings(gn_trace_thread_t *t)
 	t->writer = (gn_trace_writer_t){0};
 }
 
-/* Continues the records in a buffer this thread wrote before, else starts it afresh. */
-static gn_err_t take_buffer(gn_trace_thread_t *t, uint64_t tsc_per_ms)
-{
-	gn_trace_buffer_hdr_t *h = t->buffer;
-	uint64_t const head = h->head;
-	uint32_t const size = h->size;
-
-	gn_err_t const err =
-		gn_trace_writer_init(&t->writer, t->buffer, t->buffer_size, tsc_per_ms);
-	if (err == GN_OK && size == t->writer.size && head % GN_TRACE_ALIGN == 0) {
-		t->writer.head = head;
-		__atomic_store_n(&h->head, head, __ATOMIC_RELEASE);
-	}
-	return err;
-}
-
 /* Acts on a new control word: what the tracer wants now. */
 static void sync(gn_trace_thread_t *t, uint64_t word)
 {
@@ -80,7 +64,7 @@ static void sync(gn_trace_thread_t *t, uint64_t word)
 	if (err == GN_OK && !writable)
 		err = GN_ERR_DENIED;
 	if (err == GN_OK)
-		err = take_buffer(t, info.tsc_per_ms);
+		err = gn_trace_writer_init(&t->writer, t->buffer, t->buffer_size, info.tsc_per_ms);
 	if (err == GN_OK)
 		err = gn_cpu_session_trace_policy(cpu, &id, &none, NULL, &t->policy_ds);
 	void *policy = NULL;

@@ -27,6 +27,13 @@ gn_err_t gn_trace_writer_init(gn_trace_writer_t *w, void *mem, size_t bytes, uin
 	if (data < GN_TRACE_BUFFER_MIN || data > GN_TRACE_BUFFER_MAX)
 		return GN_ERR_INVALID_ARG;
 	gn_trace_buffer_hdr_t *h = mem;
+	uint64_t const head = h->head;
+	/* a buffer of this size that a writer prepared before (paused and resumed): continue it */
+	if (__atomic_load_n(&h->magic, __ATOMIC_ACQUIRE) == GN_TRACE_BUFFER_MAGIC &&
+		h->size == data && head % GN_TRACE_ALIGN == 0) {
+		*w = (gn_trace_writer_t){h, (uint8_t *)mem + sizeof(*h), (uint32_t)data, head};
+		return GN_OK;
+	}
 	*h = (gn_trace_buffer_hdr_t){.size = (uint32_t)data, .tsc_per_ms = tsc_per_ms};
 	__atomic_store_n(&h->magic, GN_TRACE_BUFFER_MAGIC, __ATOMIC_RELEASE);
 	*w = (gn_trace_writer_t){h, (uint8_t *)mem + sizeof(*h), (uint32_t)data, 0};

@@ -102,6 +102,35 @@ static void every_layout_round_trips(void **state)
 	assert_int_equal(s.last.rec.payload_len, GN_TRACE_PAYLOAD_MAX);
 }
 
+/* A writer prepared again over its own buffer (paused, resumed) continues, the header untouched. */
+static void a_prepared_buffer_is_continued(void **state)
+{
+	gn_trace_writer_t w = fresh(), again;
+	uint64_t pos = 0, lost = 0;
+	seen_t s;
+
+	(void)state;
+	for (uint64_t i = 0; i < 3; i++)
+		assert_true(gn_trace_write(
+			&w, GN_TRACE_LOG, GN_TRACE_LAYOUT_ARGS, i, i, 0, 0, NULL, 0));
+	uint64_t const head = w.head;
+	assert_int_equal(read_all(&pos, &lost, &s), GN_OK);
+	assert_int_equal(gn_trace_writer_init(&again, mem, sizeof(mem), 1000), GN_OK);
+	assert_int_equal(again.head, head);
+	assert_int_equal(((gn_trace_buffer_hdr_t *)mem)->head, head);
+	assert_true(
+		gn_trace_write(&again, GN_TRACE_LOG, GN_TRACE_LAYOUT_ARGS, 3, 3, 0, 0, NULL, 0));
+	assert_int_equal(read_all(&pos, &lost, &s), GN_OK);
+	assert_int_equal(s.count, 1);
+	assert_int_equal(s.first_seq, 3);
+
+	/* a header of another size is no buffer of this writer's: it starts afresh */
+	((gn_trace_buffer_hdr_t *)mem)->size = DATA - GN_TRACE_ALIGN;
+	assert_int_equal(gn_trace_writer_init(&again, mem, sizeof(mem), 1000), GN_OK);
+	assert_int_equal(again.head, 0);
+	assert_int_equal(((gn_trace_buffer_hdr_t *)mem)->size, DATA);
+}
+
 static void invalid_writes_are_refused(void **state)
 {
 	gn_trace_writer_t w = fresh(), none = {0};
@@ -226,6 +255,7 @@ int main(void)
 {
 	struct CMUnitTest const tests[] = {
 		cmocka_unit_test(every_layout_round_trips),
+		cmocka_unit_test(a_prepared_buffer_is_continued),
 		cmocka_unit_test(invalid_writes_are_refused),
 		cmocka_unit_test(wrapping_keeps_the_newest_intact),
 		cmocka_unit_test(records_overwritten_during_the_copy_are_skipped),

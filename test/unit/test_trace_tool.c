@@ -105,6 +105,13 @@ typedef struct {
 } fixture_t;
 
 static _Alignas(16) uint8_t mem[BYTES];
+
+/* A writer over mem as a new thread's buffer (a prepared header would be continued). */
+static void fresh_writer(gn_trace_writer_t *w)
+{
+	memset(mem, 0, sizeof(mem));
+	assert_int_equal(gn_trace_writer_init(w, mem, sizeof(mem), TSC_PER_MS), GN_OK);
+}
 static _Alignas(16) uint8_t scratch[DATA];
 
 GN_PRINTF(3, 4) static void emit(gen_t *g, bool bad, char const *fmt, ...)
@@ -199,7 +206,7 @@ static size_t sample_record(uint8_t *rec)
 	gn_trace_writer_t w;
 	gn_trace_event_view_t ev;
 
-	assert_int_equal(gn_trace_writer_init(&w, mem, sizeof(mem), TSC_PER_MS), GN_OK);
+	fresh_writer(&w);
 	assert_true(gn_trace_write(&w, GN_TRACE_LOG, GN_TRACE_LAYOUT_PAYLOAD, 1, 1, 0, 2, "ab", 2));
 	size_t const n = gn_trace_record_hdr_len(GN_TRACE_LAYOUT_PAYLOAD) + 2;
 	memcpy(rec, mem + sizeof(gn_trace_buffer_hdr_t), n);
@@ -239,7 +246,7 @@ static void generate(gen_t *g)
 	emit(g, false, "gneiss run: booting trace on linux");
 	emit(g, false, "[init -> client] hello");
 	/* subject 7, round 1: four records, then the malformed lines */
-	assert_int_equal(gn_trace_writer_init(&w, mem, sizeof(mem), TSC_PER_MS), GN_OK);
+	fresh_writer(&w);
 	write_events(&w, &subjects[0], 0, 4);
 	subject_line(g, &subjects[0]);
 	unsigned lines = dump(g, 7, &pos);
@@ -250,7 +257,7 @@ static void generate(gen_t *g)
 	emit(g, false, MONITOR "trace-end 7 records=%u lost_bytes=0", lines);
 
 	/* subject 9 in one round; lines of other kinds that are malformed */
-	assert_int_equal(gn_trace_writer_init(&w, mem, sizeof(mem), TSC_PER_MS), GN_OK);
+	fresh_writer(&w);
 	write_events(&w, &subjects[1], 0, subjects[1].count);
 	subject_line(g, &subjects[1]);
 	pos = 0;
@@ -261,13 +268,13 @@ static void generate(gen_t *g)
 	emit(g, true, MONITOR "trace-end 9 records=1 lost_bytes=-1");
 
 	/* subject 7, round 2: the monitor reads again from before the log record (a duplicate) */
-	assert_int_equal(gn_trace_writer_init(&w, mem, sizeof(mem), TSC_PER_MS), GN_OK);
+	fresh_writer(&w);
 	write_events(&w, &subjects[0], 0, subjects[0].count);
 	subject_line(g, &subjects[0]);
 	pos = again;
 	emit(g, false, MONITOR "trace-end 7 records=%u lost_bytes=64", dump(g, 7, &pos));
 
-	assert_int_equal(gn_trace_writer_init(&w, mem, sizeof(mem), TSC_PER_MS), GN_OK);
+	fresh_writer(&w);
 	write_events(&w, &subjects[2], 0, subjects[2].count);
 	subject_line(g, &subjects[2]);
 	pos = 0;
