@@ -25,9 +25,12 @@ enum {
 	 */
 	CORE_CAPS = 50000,
 	CORE_LABEL_MAX = 160,
-	CORE_MAX_PDS = 2048,
-	CORE_MAX_DATASPACES = CORE_CAPS,      /* dataspaces and signal contexts, all PDs together */
-	CORE_MAX_SESSIONS = 4 * CORE_MAX_PDS, /* a component has three or four at core */
+	/* every PD and every session at core costs its creator at least one capability (the session
+	 * price, core/parent.c), so neither table can fill before the quota of the whole system is
+	 * used up; scans stop at each table's high-water mark */
+	CORE_MAX_PDS = CORE_CAPS,
+	CORE_MAX_SESSIONS = CORE_CAPS,
+	CORE_MAX_DATASPACES = CORE_CAPS, /* dataspaces and signal contexts, all PDs together */
 	CORE_MAX_MODULES = 64,
 	CORE_PAGE = 4096,
 };
@@ -45,6 +48,13 @@ struct core_pd {
 	int pid, pidfd, listener; /* the program running in this PD (platform) */
 	gn_cap_t exception_sigh;
 };
+
+/* Notes that slot index of a table is in use, so scans of the table may stop at *high_water. */
+static inline void core_table_used(unsigned *high_water, unsigned index)
+{
+	if (index >= *high_water)
+		*high_water = index + 1;
+}
 
 /* ---- accounting (core/pd.c) ---- */
 gn_err_t core_pd_charge(core_pd_t *pd, uint64_t ram, uint64_t caps) GN_MUST_CHECK;

@@ -26,9 +26,10 @@
 #include "core.h"
 
 enum {
-	MAX_CPUS = CORE_MAX_PDS * 2,
+	MAX_CPUS = CORE_MAX_SESSIONS,
 	/* each costs its PD a capability (main threads excepted): quota runs out first */
-	MAX_THREADS = CORE_CAPS + CORE_MAX_PDS
+	MAX_THREADS = CORE_CAPS + CORE_MAX_PDS,
+	SUBJECT_INDEX_BITS = 20, /* of a subject id; the generation has the rest */
 };
 
 typedef struct {
@@ -60,18 +61,21 @@ typedef struct {
 
 static cpu_session_t cpus[MAX_CPUS];
 static thread_t threads[MAX_THREADS];
+static unsigned cpus_high_water, threads_high_water;
+
+_Static_assert(MAX_THREADS < 1u << SUBJECT_INDEX_BITS, "subject ids hold thread indices");
 
 GN_RPC_SERVER(gn_cpu_session, GN_CPU_RPCS)
 
 static uint32_t subject_id(thread_t const *t)
 {
-	return (t->gen << 16) | (uint32_t)(t - threads + 1);
+	return (t->gen << SUBJECT_INDEX_BITS) | (uint32_t)(t - threads + 1);
 }
 
 /* The live thread of subject id (of session s, unless NULL). */
 static thread_t *thread_of(uint32_t id, cpu_session_t const *s)
 {
-	uint32_t const index = (id & 0xffff) - 1;
+	uint32_t const index = (id & ((1u << SUBJECT_INDEX_BITS) - 1)) - 1;
 
 	if (index >= MAX_THREADS || !threads[index].session || subject_id(&threads[index]) != id ||
 		(s && threads[index].session != s))
@@ -97,6 +101,7 @@ static thread_t *new_thread(cpu_session_t *s, char const *name, uint32_t cpu, bo
 		gn_memcpy(t->name, name, len);
 		t->name[len] = 0;
 		s->slots_used[slot / 64] |= 1ull << (slot % 64);
+		core_table_used(&threads_high_water, i);
 		if (s->control)
 			s->control[slot] = 0;
 		return t;
@@ -117,7 +122,7 @@ static void free_thread(thread_t *t)
 		core_pd_refund(s->pd, 0, 1);
 	if (s->main_id == subject_id(t))
 		s->main_id = 0;
-	*t = (thread_t){.gen = (t->gen + 1) & 0xffff};
+	*t = (thread_t){.gen = (t->gen + 1) & ((1u << (32 - SUBJECT_INDEX_BITS)) - 1)};
 }
 
 static gn_err_t create_thread(void *obj, gn_rpc_request_t *req,
@@ -214,7 +219,7 @@ static gn_err_t control_page(cpu_session_t *s)
 		return err;
 	}
 	s->control = addr;
-	for (unsigned i = 0; i < MAX_THREADS; i++)
+	for (unsigned i = 0; i < threads_high_water; i++)
 		if (threads[i].session == s)
 			s->control[threads[i].slot] = GN_TRACE_CONTROL(threads[i].version, false);
 	return GN_OK;
@@ -317,6 +322,8 @@ gn_err_t core_cpu_create(char const *label, core_pd_t *pd, uint64_t priority, ui
 		gn_ignore(gn_strlcpy(s->label, label, sizeof(s->label)));
 		gn_err_t err = gn_ep_manage(core_ep(), s, &gn_cpu_session_iface, &ops, cap);
 		s->used = err == GN_OK;
+		if (s->used)
+			core_table_used(&cpus_high_water, i);
 		return err;
 	}
 	return GN_ERR_LIMIT;
@@ -326,7 +333,7 @@ static cpu_session_t *cpu_session(gn_cap_t cap)
 {
 	cpu_session_t *s = gn_ep_lookup(core_ep(), cap);
 
-	for (unsigned i = 0; s && i < MAX_CPUS; i++)
+	for (unsigned i = 0; s && i < cpus_high_water; i++)
 		if (&cpus[i] == s && s->used) /* the object may be a session of another kind */
 			return s;
 	return NULL;
@@ -373,7 +380,7 @@ void core_cpu_destroy(gn_cap_t cap)
 
 	if (!s)
 		return;
-	for (unsigned t = 0; t < MAX_THREADS; t++)
+	for (unsigned t = 0; t < threads_high_water; t++)
 		if (threads[t].session == s)
 			free_thread(&threads[t]);
 	gn_ep_dissolve(core_ep(), cap);
@@ -388,7 +395,7 @@ void core_cpu_destroy(gn_cap_t cap)
 
 unsigned core_cpu_subject_slots(void)
 {
-	return MAX_THREADS;
+	return threads_high_water;
 }
 
 uint32_t core_cpu_subject_at(unsigned index)

@@ -12,7 +12,7 @@
 #include "core.h"
 
 enum {
-	MAX_LOGS = CORE_MAX_PDS * 2,
+	MAX_LOGS = CORE_MAX_SESSIONS,
 	LINE_MAX = CORE_LABEL_MAX + GN_LOG_LINE_MAX * 4 + 8
 };
 
@@ -22,6 +22,7 @@ typedef struct {
 } log_session_t;
 
 static log_session_t logs[MAX_LOGS];
+static unsigned logs_high_water;
 
 GN_RPC_SERVER(gn_log_session, GN_LOG_RPCS)
 
@@ -97,6 +98,8 @@ gn_err_t core_log_create(char const *label, gn_cap_t *cap)
 		gn_ignore(gn_strlcpy(s->label, label, sizeof(s->label)));
 		gn_err_t err = gn_ep_manage(core_ep(), s, &gn_log_session_iface, &ops, cap);
 		s->used = err == GN_OK;
+		if (s->used)
+			core_table_used(&logs_high_water, i);
 		return err;
 	}
 	return GN_ERR_LIMIT;
@@ -106,7 +109,7 @@ void core_log_destroy(gn_cap_t cap)
 {
 	void *obj = gn_ep_lookup(core_ep(), cap);
 
-	for (unsigned i = 0; obj && i < MAX_LOGS; i++)
+	for (unsigned i = 0; obj && i < logs_high_water; i++)
 		if (obj == &logs[i] && logs[i].used) {
 			gn_ep_dissolve(core_ep(), cap);
 			logs[i].used = false;

@@ -46,12 +46,13 @@ typedef struct {
 
 static parent_t the_parent;
 static session_t sessions[MAX_SESSIONS];
+static unsigned sessions_high_water;
 
 GN_RPC_SERVER(gn_parent, GN_PARENT_RPCS)
 
 static session_t *find(parent_t *p, uint32_t id)
 {
-	for (unsigned i = 0; i < MAX_SESSIONS; i++)
+	for (unsigned i = 0; i < sessions_high_water; i++)
 		if (sessions[i].parent == p && sessions[i].id == id)
 			return &sessions[i];
 	return NULL;
@@ -139,8 +140,10 @@ static gn_err_t session(
 		gn_label_prefix(label, sizeof(label), p->name, client_label) != GN_OK)
 		return GN_ERR_INVALID_ARG;
 	for (unsigned i = 0; i < MAX_SESSIONS && !s; i++)
-		if (!sessions[i].parent)
+		if (!sessions[i].parent) {
 			s = &sessions[i];
+			core_table_used(&sessions_high_water, i);
+		}
 	if (!s)
 		return GN_ERR_LIMIT;
 	*s = (session_t){.id = args->id, .service = svc};

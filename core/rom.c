@@ -11,7 +11,7 @@
 
 enum {
 	MODULE_NAME_MAX = 64,
-	MAX_ROMS = CORE_MAX_PDS * 2
+	MAX_ROMS = CORE_MAX_SESSIONS
 };
 
 typedef struct {
@@ -28,6 +28,7 @@ typedef struct {
 static module_t modules[CORE_MAX_MODULES];
 static unsigned num_modules;
 static rom_session_t roms[MAX_ROMS];
+static unsigned roms_high_water;
 
 GN_RPC_SERVER(gn_rom_session, GN_ROM_RPCS)
 
@@ -86,6 +87,8 @@ gn_err_t core_rom_create(char const *label, gn_cap_t *cap)
 		s->module = m;
 		gn_err_t err = gn_ep_manage(core_ep(), s, &gn_rom_session_iface, &ops, cap);
 		s->used = err == GN_OK;
+		if (s->used)
+			core_table_used(&roms_high_water, i);
 		return err;
 	}
 	return GN_ERR_LIMIT;
@@ -95,7 +98,7 @@ void core_rom_destroy(gn_cap_t cap)
 {
 	void *obj = gn_ep_lookup(core_ep(), cap);
 
-	for (unsigned i = 0; obj && i < MAX_ROMS; i++)
+	for (unsigned i = 0; obj && i < roms_high_water; i++)
 		if (obj == &roms[i] && roms[i].used) {
 			gn_ep_dissolve(core_ep(), cap);
 			roms[i].used = false;

@@ -21,4 +21,15 @@ gn_err_t gn_ds_attach(gn_cap_t ds, void **addr, size_t *size, bool *writable) GN
 /* Detaches what gn_ds_attach returned. */
 void gn_ds_detach(void *addr, size_t size);
 
+/*
+ * Copies from (read), into (write) or over (fill) attached memory of a dataspace that another
+ * component owns, such as a client's buffer attached by a server. Its owner may free it at any
+ * moment; then its memory is gone, and a plain access would end this component (on linux: a bus
+ * error). These return GN_ERR_REVOKED instead, with the bytes up to the revoked page copied; the
+ * caller should detach it. A server touches memory its clients own through these only.
+ */
+gn_err_t gn_ds_read(void *dst, void const *attached, size_t n) GN_MUST_CHECK;
+gn_err_t gn_ds_write(void *attached, void const *src, size_t n) GN_MUST_CHECK;
+gn_err_t gn_ds_fill(void *attached, uint8_t byte, size_t n) GN_MUST_CHECK;
+
 #endif

@@ -19,6 +19,7 @@
  * All numbers come from the host's Linux and libc headers, so the tool must be built on x86_64.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -38,6 +39,8 @@
 #include <linux/prctl.h>
 #include <linux/sched.h>
 #include <linux/seccomp.h>
+#include <asm/ioctls.h>
+#include <linux/sockios.h>
 
 #include "../../platform/linux/seccomp/policy.h"
 

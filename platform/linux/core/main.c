@@ -25,7 +25,7 @@
 
 enum {
 	RLIMIT_NOFILE = 7,
-	CORE_MAX_FDS = 64 * 1024,
+	CORE_MAX_FDS = 1 << 20, /* Linux's default fs.nr_open: as far as even root may go */
 	CLONE_NEWPID = 0x20000000,
 	CLONE_NEWNET = 0x40000000,
 	LX_SIGCHLD = 17,
@@ -219,8 +219,9 @@ static void start_init(void)
 
 /*
  * Core holds about ten descriptors per component (objects, channels, pidfd, seccomp listener,
- * dataspaces): the usual limit of 1024 would end the system at about a hundred components, with
- * descriptors cut off in flight. Core is root, so it may raise both limits.
+ * dataspaces) and its tables are sized by the system's capability quota: the usual limit of 1024
+ * would end the system at about a hundred components, with descriptors cut off in flight. Core is
+ * root, so it may raise both limits.
  */
 static void raise_descriptor_limit(void)
 {
@@ -247,6 +248,10 @@ void lx_start(void *initial_sp)
 	if (lx_main_thread_init() != GN_OK ||
 		lx_cap_table_provide(cap_table, CORE_CAP_TABLE) != GN_OK)
 		lx_exit_group(71);
+	if (core_linux_reserve_uids() != GN_OK) { /* in the host's network namespace, so before */
+		core_log("Error: no block of host uids is free for this system's components");
+		lx_exit_group(77);
+	}
 	if (lx_syscall1(__NR_unshare, CLONE_NEWNET) != 0) {
 		core_log("Error: core needs root: it gives every component its own host uid and "
 			 "namespaces");

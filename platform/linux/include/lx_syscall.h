@@ -58,6 +58,7 @@ enum {
 	LX_ECONNRESET = 104,
 	LX_ENOTCONN = 107,
 	LX_ENOTSOCK = 88,
+	LX_EADDRINUSE = 98,
 };
 
 /* The single place where -errno becomes a gn_err_t. */

@@ -19,7 +19,7 @@ void lx_start(void *initial_sp)
 	gn_cap_t *const caps[] = {&env.parent, &env.pd, &env.cpu, &env.log};
 
 	(void)initial_sp;
-	if (lx_main_thread_init() != GN_OK)
+	if (lx_main_thread_init() != GN_OK || lx_ds_access_init() != GN_OK)
 		lx_exit_group(125);
 	for (int fd = 0; fd < 4; fd++)
 		if (lx_cap_insert(fd, caps[fd]) != GN_OK)

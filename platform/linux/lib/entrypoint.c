@@ -9,6 +9,7 @@
  *   handler runs; a malformed one is answered with BAD_MSG;
  * - the entrypoint never blocks on a client: replies are sent with MSG_DONTWAIT, and a client whose
  *   channel is full or broken loses that channel;
+ * - capabilities go only to a client that read everything sent to it before (see send_reply);
  * - objects and channels live in fixed tables, bounded per object (MAX_CHANNELS_PER_OBJECT), so no
  *   client can make a server grow without bound.
  * epoll data words carry (kind, slot, generation), so a stale event never reaches a reused slot.
@@ -42,7 +43,8 @@ enum {
 };
 enum {
 	S_IFMT = 0170000,
-	S_IFSOCK = 0140000
+	S_IFSOCK = 0140000,
+	SIOCOUTQ = 0x5411
 };
 
 struct lx_pollfd {
@@ -357,6 +359,19 @@ static void accept_channel(gn_ep_t *ep, unsigned obj_slot)
 	o->channels++;
 }
 
+/*
+ * Whether the client at the other end of channel fd has read everything sent on it. Linux charges
+ * descriptors in flight to the sender's user, up to its RLIMIT_NOFILE, until the receiver reads
+ * them: a client that kept calling without reading the replies would pin the server's whole budget
+ * and leave it unable to pass a capability to anyone.
+ */
+static bool client_read_all(int fd)
+{
+	int unread = -1;
+
+	return lx_syscall3(__NR_ioctl, fd, SIOCOUTQ, &unread) == 0 && unread == 0;
+}
+
 static void send_reply(gn_ep_t *ep, unsigned slot, gn_ipc_buf_t *reply)
 {
 	int fds[GN_IPC_CAPS];
@@ -371,7 +386,9 @@ static void send_reply(gn_ep_t *ep, unsigned slot, gn_ipc_buf_t *reply)
 		reply->hdr = (gn_ipc_header_t){GN_ERR_INVALID_CAP, 0, 0, 0};
 		n = 0;
 	}
-	if (lx_msg_send(ep->channels[slot].fd, &reply->hdr, fds, n, LX_MSG_DONTWAIT) < 0)
+	if (n && !client_read_all(ep->channels[slot].fd)) /* a request before reading the reply */
+		close_channel(ep, slot);
+	else if (lx_msg_send(ep->channels[slot].fd, &reply->hdr, fds, n, LX_MSG_DONTWAIT) < 0)
 		close_channel(ep, slot);
 	for (unsigned i = 0; i < reply->hdr.num_caps; i++)
 		gn_cap_drop(reply->caps[i]);

@@ -43,13 +43,20 @@
  *   descriptor GN_SECCOMP_EXEC_FD with AT_EMPTY_PATH. Core places the binary there, above the
  *   child's RLIMIT_NOFILE, so after the exec no component can ever hold that descriptor number.
  * - arch_prctl(ARCH_SET_FS): the main thread's thread pointer (other threads use CLONE_SETTLS).
+ * - rt_sigaction(SIGBUS) and rt_sigreturn: the one signal handler, which turns a bus error in the
+ *   library's copies to and from another component's dataspace (freed by its owner meanwhile) into
+ *   an error return instead of the end of the component (platform/linux/lib/ds_access.c). Only
+ *   SIGBUS: every other signal keeps its default action. rt_sigreturn with a forged frame can only
+ *   set the caller's own registers.
+ * - ioctl(SIOCOUTQ): how much a client has not yet read of what a server sent it on a channel;
+ *   a server sends capabilities only to a client that read everything before (entrypoint.c).
  * - clock_gettime, nanosleep, clock_nanosleep, sched_yield, getrandom, gettid, getpid (inside the
  *   component's own pid namespace), exit, exit_group, restart_syscall (the kernel restarts
  *   interrupted sleeps through it), close, fstat.
  * Deliberately absent: eventfd2 (signal contexts come from core, non-blocking: a blocking eventfd
  * at its maximum count, passed to a server as a signal context, would block the server's submit),
- * rt_sigreturn (no signal handlers exist), brk, mremap, madvise, memfd_create
- * (RAM comes from core), ioctl, fcntl, dup*, and everything else.
+ * brk, mremap, madvise, memfd_create (RAM comes from core), every other ioctl, fcntl, dup*, and
+ * everything else.
  */
 #ifndef GN_PLATFORM_LINUX_SECCOMP_POLICY_H
 #define GN_PLATFORM_LINUX_SECCOMP_POLICY_H
@@ -96,6 +103,9 @@
 	CHECK(arch_prctl, ONE_OF(0, ARCH_SET_FS))                                                  \
 	ALLOW(exit)                                                                                \
 	ALLOW(exit_group)                                                                          \
-	CHECK(execveat, ONE_OF(0, GN_SECCOMP_EXEC_FD), ONE_OF(4, AT_EMPTY_PATH))
+	CHECK(execveat, ONE_OF(0, GN_SECCOMP_EXEC_FD), ONE_OF(4, AT_EMPTY_PATH))                   \
+	CHECK(rt_sigaction, ONE_OF(0, SIGBUS), ONE_OF(3, 8))                                       \
+	ALLOW(rt_sigreturn)                                                                        \
+	CHECK(ioctl, ONE_OF(1, SIOCOUTQ))
 
 #endif

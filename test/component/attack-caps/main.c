@@ -32,6 +32,8 @@ enum {
 	/* what a server keeps per object (platform/linux/lib/entrypoint.c) */
 	CHANNELS_PER_OBJECT = 64,
 	POLL_MS = 10,
+	UNREAD_CALLS = 1000, /* more than a server's RLIMIT_NOFILE (core/spawn.c: 512) */
+	SHARED_SIZE = 64 * 1024,
 };
 
 static gn_env_t *env;
@@ -637,6 +639,74 @@ static long scm_unread(gn_env_t *e)
 	return ret;
 }
 
+/*
+ * Requests whose replies carry a capability (echo_cap), never read. Linux charges descriptors in
+ * flight to their sender until the receiver reads them, at most RLIMIT_NOFILE; so these unread
+ * replies once used up the server's budget, and it could pass no capability to anyone after. The
+ * server now sends capabilities only to a client that read everything sent before: the second
+ * request ends the channel with one reply in it. The server then still passes capabilities.
+ */
+static long cap_replies_unread(gn_env_t *e)
+{
+	gn_cap_t const session = test_session("", NULL);
+	int const ch = channel(session);
+	gn_cap_t const cap = forged_cap();
+	int const fd = lx_cap_fd(cap);
+	size_t const len = request(test_rpc_session_OP_echo_cap, sizeof(gn_rpc_void_t), 1, 1);
+	unsigned sent = 0, replies = 0;
+	long ret;
+
+	(void)e;
+	while (sent < UNREAD_CALLS && raw_send(ch, &wire, len, &fd, 1) == 0)
+		sent++;
+	while ((ret = raw_reply(ch)) == GN_OK)
+		replies++;
+	gn_log("%u requests sent, %u repl%s read, then the server ended the channel", sent, replies,
+		replies == 1 ? "y" : "ies");
+	if (ret != GN_ERR_REVOKED || replies != 1)
+		return ret == GN_ERR_REVOKED ? GN_ERR_LIMIT : ret;
+	gn_rpc_void_t none = {0};
+	gn_cap_t back = GN_CAP_INVALID;
+	ret = test_rpc_session_echo_cap(session, &none, &none, &cap, &back);
+	gn_cap_drop(back);
+	return ret;
+}
+
+/*
+ * A dataspace the victim server keeps attached (share, as a packet-stream buffer), freed by the
+ * attacker, its owner: core truncates it, so the server's next write to it would be a bus error
+ * that ends the server. The server writes through gn_ds_fill, which answers REVOKED instead.
+ */
+static long ds_freed_while_shared(gn_env_t *e)
+{
+	gn_cap_t const session = test_session("", NULL);
+	gn_pd_alloc_ram_res_t alloc;
+	gn_rpc_void_t none = {0};
+	gn_cap_t ds;
+	void *addr = NULL;
+	size_t size = 0;
+	bool writable;
+
+	gn_err_t err = gn_pd_session_alloc_ram(
+		e->pd, &(gn_pd_alloc_ram_args_t){SHARED_SIZE}, &alloc, NULL, &ds);
+	if (err == GN_OK)
+		err = gn_ds_attach(ds, &addr, &size, &writable);
+	if (err == GN_OK)
+		err = test_rpc_session_share(session, &none, &none, &ds, NULL);
+	if (err == GN_OK)
+		err = test_rpc_session_fill_shared(
+			session, &(test_rpc_fill_args_t){0x5a}, &none, NULL, NULL);
+	if (err != GN_OK)
+		prep_failed("sharing a dataspace", err);
+	gn_log("the server filled the shared dataspace with 0x%x", ((uint8_t *)addr)[size - 1]);
+	gn_ds_detach(addr, size);
+	err = gn_pd_session_free_ram(e->pd, &none, &none, &ds, NULL);
+	if (err != GN_OK)
+		prep_failed("freeing the dataspace", err);
+	return test_rpc_session_fill_shared(
+		session, &(test_rpc_fill_args_t){0xa5}, &none, NULL, NULL);
+}
+
 typedef struct {
 	gn_cap_t session;
 	gn_err_t err;
@@ -755,6 +825,11 @@ static attack_call_t const attacks[] = {
 		scm_flood, GN_OK},
 	{"scm-unread", "sendmsg", "requests passing a capability, never reading a reply",
 		scm_unread, GN_ERR_REVOKED},
+	{"cap-replies-unread", "echo_cap", "1000 requests whose replies carry a capability, unread",
+		cap_replies_unread, GN_OK},
+	{"ds-freed-while-shared", "fill_shared",
+		"freeing a dataspace the server keeps attached, then asking it to write there",
+		ds_freed_while_shared, GN_ERR_REVOKED},
 	{"request-flood", "add", "four threads calling the victim server 10000 times each",
 		request_flood, GN_OK},
 	{"channel-flood", "add", "a call on a 65th channel to its Test session", channel_flood,

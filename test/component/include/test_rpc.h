@@ -40,7 +40,9 @@ typedef struct {
  * got. create_counter / destroy_counter: an object the session makes and revokes. counter_value:
  * gets a counter capability back and must recognise it as its own. kinds: takes four capabilities
  * and returns, as a bit mask, which of them are its own objects. notify: submits `count` signals to
- * the signal context passed. fill: writes the byte over the whole dataspace passed.
+ * the signal context passed. fill: writes the byte over the whole dataspace passed. share: keeps
+ * the dataspace passed attached for the session (a client buffer, as of a packet stream);
+ * fill_shared: writes the byte over it, REVOKED if its owner freed it meanwhile.
  */
 #define TEST_RPC_SESSION_RPCS(X, P)                                   \
 	X(P, add, 1, test_rpc_add_args_t, test_rpc_add_res_t, 0, 0)   \
@@ -51,7 +53,9 @@ typedef struct {
 	X(P, counter_value, 6, gn_rpc_void_t, test_rpc_value_t, 1, 0) \
 	X(P, kinds, 7, gn_rpc_void_t, test_rpc_value_t, 4, 0)         \
 	X(P, notify, 8, test_rpc_count_t, gn_rpc_void_t, 1, 0)        \
-	X(P, fill, 9, test_rpc_fill_args_t, gn_rpc_void_t, 1, 0)
+	X(P, fill, 9, test_rpc_fill_args_t, gn_rpc_void_t, 1, 0)      \
+	X(P, share, 10, gn_rpc_void_t, gn_rpc_void_t, 1, 0)           \
+	X(P, fill_shared, 11, test_rpc_fill_args_t, gn_rpc_void_t, 0, 0)
 
 GN_RPC_CLIENT(test_rpc_session, TEST_RPC_SESSION_RPCS)
 

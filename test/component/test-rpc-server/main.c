@@ -27,6 +27,8 @@ typedef struct {
 	bool used;
 	gn_cap_t cap;
 	char label[GN_LABEL_MAX];
+	void *shared; /* the client's dataspace it shared, attached */
+	size_t shared_size;
 } session_t;
 
 static gn_env_t *env;
@@ -182,13 +184,52 @@ static gn_err_t fill(
 	if (err != GN_OK)
 		return err;
 	if (writable)
-		gn_memset(addr, args->byte, size);
+		err = gn_ds_fill(addr, args->byte, size); /* the client may free it meanwhile */
 	gn_ds_detach(addr, size);
-	return writable ? GN_OK : GN_ERR_DENIED;
+	return writable ? err : GN_ERR_DENIED;
+}
+
+static void unshare(session_t *s)
+{
+	if (s->shared)
+		gn_ds_detach(s->shared, s->shared_size);
+	s->shared = NULL;
+}
+
+static gn_err_t share(
+	void *obj, gn_rpc_request_t *req, gn_rpc_void_t const *args, gn_rpc_void_t *res)
+{
+	session_t *s = obj;
+	bool writable;
+
+	(void)args;
+	(void)res;
+	unshare(s);
+	gn_err_t err = gn_ds_attach(req->caps_in[0], &s->shared, &s->shared_size, &writable);
+	if (err == GN_OK && !writable) {
+		unshare(s);
+		err = GN_ERR_DENIED;
+	}
+	return err;
+}
+
+static gn_err_t fill_shared(
+	void *obj, gn_rpc_request_t *req, test_rpc_fill_args_t const *args, gn_rpc_void_t *res)
+{
+	session_t *s = obj;
+
+	(void)req;
+	(void)res;
+	if (!s->shared)
+		return GN_ERR_INVALID_ARG;
+	gn_err_t const err = gn_ds_fill(s->shared, args->byte, s->shared_size);
+	if (err != GN_OK)
+		unshare(s);
+	return err;
 }
 
 static test_rpc_session_ops_t const session_ops = {add, echo_big, echo_cap, create_counter,
-	destroy_counter, counter_value, kinds, notify, fill};
+	destroy_counter, counter_value, kinds, notify, fill, share, fill_shared};
 
 static gn_err_t create_session(void *ctx, char const *args, gn_cap_t *cap)
 {
@@ -221,6 +262,7 @@ static void close_session(void *ctx, gn_cap_t cap)
 		if (!s->used || session != s)
 			continue;
 		gn_log("closed session of \"%s\"", s->label);
+		unshare(s);
 		gn_ep_dissolve(env->ep, s->cap);
 		gn_cap_drop(s->cap);
 		s->used = false;
