@@ -83,13 +83,15 @@ $(HW_KERNEL): $(HW_OUT)/kernel.elf
 	$(Q)objcopy -O elf32-i386 $< $@
 
 # Host unit tests of the kernel's pure parts (test/unit/test_hw_kernel.c: boot information and
-# frames; test/unit/test_hw_user.c: ELF, page tables, loading, scheduling) and the fuzz targets of
-# the boot-information parser (test/fuzz/hw_multiboot.c) and the ELF checks and loader
-# (test/fuzz/hw_elf.c) link those files, built for the host.
-HW_KERNEL_PURE := multiboot.c frame.c elf.c pt.c load.c sched.c
-$(BH)/test/test_hw_kernel $(BH)/test/test_hw_user: $(patsubst %,$(BH)/obj/$(HW_KDIR)/%.o,$(HW_KERNEL_PURE))
-$(BH)/obj/test/unit/test_hw_kernel.c.o $(BH)/obj/test/unit/test_hw_user.c.o: \
-	HOST_CFLAGS += -I$(HW_KDIR) -Iplatform/hw/include
+# frames; test/unit/test_hw_user.c: ELF, page tables, loading, scheduling; test/unit/test_hw_cap.c:
+# capability spaces, message transfer, UTCBs) and the fuzz targets of the boot-information parser
+# (test/fuzz/hw_multiboot.c), the ELF checks and loader (test/fuzz/hw_elf.c) and capability spaces
+# with message transfer (test/fuzz/hw_cap.c) link those files, built for the host.
+HW_KERNEL_PURE := multiboot.c frame.c elf.c pt.c load.c sched.c cap.c msg.c utcb.c
+$(BH)/test/test_hw_kernel $(BH)/test/test_hw_user $(BH)/test/test_hw_cap: \
+	$(patsubst %,$(BH)/obj/$(HW_KDIR)/%.o,$(HW_KERNEL_PURE))
+$(BH)/obj/test/unit/test_hw_kernel.c.o $(BH)/obj/test/unit/test_hw_user.c.o \
+	$(BH)/obj/test/unit/test_hw_cap.c.o: HOST_CFLAGS += -I$(HW_KDIR) -Iplatform/hw/include
 $(patsubst %,$(BH)/obj/$(HW_KDIR)/%.o,$(HW_KERNEL_PURE)): HOST_CFLAGS += -Iplatform/hw/include
 $(patsubst %,$(BF)/obj/$(HW_KDIR)/%.o,$(HW_KERNEL_PURE)): FUZZ_OBJ_CFLAGS += -Iplatform/hw/include
 $(BF)/hw_multiboot: test/fuzz/hw_multiboot.c $(patsubst %,$(BF)/obj/$(HW_KDIR)/%.o,multiboot.c frame.c) \
@@ -97,6 +99,12 @@ $(BF)/hw_multiboot: test/fuzz/hw_multiboot.c $(patsubst %,$(BF)/obj/$(HW_KDIR)/%
 	@mkdir -p $(dir $@)
 	$(call say,LD,$@)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -I$(HW_KDIR) -o $@ $< $(filter %.o,$^) $(BF)/lib/libgneiss.a
+$(BF)/hw_cap: test/fuzz/hw_cap.c $(patsubst %,$(BF)/obj/$(HW_KDIR)/%.o,cap.c msg.c) \
+		$(BF)/lib/libgneiss.a
+	@mkdir -p $(dir $@)
+	$(call say,LD,$@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -I$(HW_KDIR) -Iplatform/hw/include -o $@ $< $(filter %.o,$^) \
+		$(BF)/lib/libgneiss.a
 $(BF)/hw_elf: test/fuzz/hw_elf.c $(patsubst %,$(BF)/obj/$(HW_KDIR)/%.o,elf.c pt.c load.c) \
 		$(BF)/lib/libgneiss.a
 	@mkdir -p $(dir $@)

@@ -37,6 +37,7 @@
 #define HW_FRAME_CS 144
 #define HW_CPU_KERNEL_RSP 0
 #define HW_CPU_USER_RSP 8
+#define HW_CPU_SAVE_TOP 16
 
 #ifndef __ASSEMBLER__
 
@@ -59,9 +60,14 @@ _Static_assert(__builtin_offsetof(hw_frame_t, cs) == HW_FRAME_CS, "isr.S offsets
 typedef struct {
 	uint64_t kernel_rsp; /* top of this CPU's kernel stack (also the TSS's RSP0) */
 	uint64_t user_rsp;   /* scratch: the user's RSP during the syscall entry */
+	uint64_t save_top;   /* the end of the running thread's hw_frame_t: syscalls save there */
 } hw_cpu_t;
 
 _Static_assert(__builtin_offsetof(hw_cpu_t, user_rsp) == HW_CPU_USER_RSP, "isr.S offsets");
+_Static_assert(__builtin_offsetof(hw_cpu_t, save_top) == HW_CPU_SAVE_TOP, "isr.S offsets");
+
+/* The boot CPU's data (the only CPU so far). */
+extern hw_cpu_t hw_cpu0;
 
 /* Loads the GDT and TSS (RSP0 = kernel_stack_top) and reloads every segment register. */
 void hw_gdt_init(uint64_t kernel_stack_top);

@@ -8,9 +8,11 @@
  * hw_trap_user(frame) for an entry from user mode, which returns the saved frame of the thread to
  * run next, and hw_user_resume enters it.
  *
- * `syscall` enters at hw_syscall_entry with the user's RSP: it switches to the kernel stack found
- * through the per-CPU data (GS) and builds the same frame, with RCX as RIP, R11 as RFLAGS and
- * vector HW_VECTOR_SYSCALL, so one C path handles every entry from user mode.
+ * `syscall` enters at hw_syscall_entry with the user's RSP: it builds the same frame, with RCX as
+ * RIP, R11 as RFLAGS and vector HW_VECTOR_SYSCALL, directly in the running thread's saved context
+ * (the per-CPU data's save_top, found through GS, is the end of its hw_frame_t), so nothing is
+ * copied; then it switches to the kernel stack and calls hw_trap_syscall(frame), which returns the
+ * frame to resume like hw_trap_user.
  *
  * GS: in the kernel GS_BASE points to the CPU's hw_cpu_t; in user mode it holds the user's value
  * and KERNEL_GS_BASE the pointer. Every entry from user mode (told apart by the RPL of the saved
@@ -87,7 +89,7 @@ isr_common:
 hw_syscall_entry:
 	swapgs
 	movq %rsp, %gs:HW_CPU_USER_RSP
-	movq %gs:HW_CPU_KERNEL_RSP, %rsp
+	movq %gs:HW_CPU_SAVE_TOP, %rsp
 	pushq $HW_SEL_UDATA
 	pushq %gs:HW_CPU_USER_RSP
 	pushq %r11
@@ -97,7 +99,8 @@ hw_syscall_entry:
 	pushq $HW_VECTOR_SYSCALL
 	SAVE_GPRS
 	movq %rsp, %rdi
-	call hw_trap_user
+	movq %gs:HW_CPU_KERNEL_RSP, %rsp
+	call hw_trap_syscall
 	movq %rax, %rdi
 	jmp hw_user_resume
 

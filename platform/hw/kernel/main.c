@@ -41,7 +41,7 @@ static hw_boot_info_t boot_info;
 static hw_frames_t frames;
 static uint64_t frames_used[FRAME_WORDS], frames_usable[FRAME_WORDS];
 static hw_cpu_features_t features;
-static hw_cpu_t cpu0;
+hw_cpu_t hw_cpu0;
 
 static char const *region_type(uint32_t type)
 {
@@ -202,8 +202,8 @@ void hw_kernel_main(uint32_t magic, uint32_t info_phys)
 	hw_serial_init();
 	hw_log("Gneiss hw kernel (x86_64)");
 	hw_cpu_setup(&features);
-	cpu0.kernel_rsp = (uint64_t)hw_boot_stack_top;
-	hw_gdt_init(cpu0.kernel_rsp);
+	hw_cpu0.kernel_rsp = (uint64_t)hw_boot_stack_top;
+	hw_gdt_init(hw_cpu0.kernel_rsp);
 	hw_idt_init();
 	parse_boot_info(magic, info_phys);
 	hw_paging_init(&boot_info, features.nx);
@@ -213,7 +213,7 @@ void hw_kernel_main(uint32_t magic, uint32_t info_phys)
 	list_modules();
 	check_frames();
 	hw_test_hooks_run(&boot_info);
-	hw_cpu_syscall_init(&cpu0);
+	hw_cpu_syscall_init(&hw_cpu0);
 	hw_pic_disable();
 	hw_apic_init(TICK_US);
 	hw_threads_init(SLICE_TICKS, TICK_US);

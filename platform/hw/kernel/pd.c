@@ -7,6 +7,7 @@
 #include <gneiss/string.h>
 
 #include "exit.h"
+#include "ipc.h"
 #include "load.h"
 #include "log.h"
 #include "paging.h"
@@ -18,6 +19,8 @@ static bool cpu_nx;
 static hw_frames_t const *all_frames;
 static size_t frames_before; /* free frames before the first domain */
 static size_t running;
+static hw_pd_t *root;     /* the first domain started */
+static hw_obj_t *boot_ep; /* owned by the root */
 
 void hw_pds_init(hw_pt_mem_t const *mem, bool nx, hw_frames_t const *frames)
 {
@@ -50,6 +53,35 @@ static gn_err_t load(
 	return err;
 }
 
+/* Resets pd for a new life, keeping the generations of it and its threads. */
+static void fresh(hw_pd_t *pd)
+{
+	uint64_t gen = pd->obj.gen, thread_gen[HW_PD_THREADS];
+
+	for (unsigned i = 0; i < HW_PD_THREADS; i++)
+		thread_gen[i] = pd->threads[i].obj.gen;
+	*pd = (hw_pd_t){.used = true, .obj = {.gen = gen}};
+	for (unsigned i = 0; i < HW_PD_THREADS; i++)
+		pd->threads[i].obj.gen = thread_gen[i];
+	hw_obj_init(&pd->obj, HW_OBJ_PD);
+	hw_cspace_init(&pd->caps);
+}
+
+/*
+ * The slots a domain starts with (hw_syscall.h): itself, its first thread, the boot endpoint. The
+ * root created the endpoint and may receive on it; the others may only call it.
+ */
+static void bootstrap_caps(hw_pd_t *pd)
+{
+	hw_cap_set(&pd->caps, HW_CAP_PD, &pd->obj, 0);
+	hw_cap_set(&pd->caps, HW_CAP_THREAD, &pd->threads[0].obj, HW_RIGHT_WAKE);
+	if (pd == root)
+		hw_cap_set(&pd->caps, HW_CAP_BOOT_EP, boot_ep,
+			HW_RIGHT_CALL | HW_RIGHT_RECV | HW_RIGHT_OWNER);
+	else if (boot_ep->type == HW_OBJ_ENDPOINT)
+		hw_cap_set(&pd->caps, HW_CAP_BOOT_EP, boot_ep, HW_RIGHT_CALL);
+}
+
 gn_err_t hw_pd_start(char const *name, uint8_t const *elf, size_t size, char *why, size_t why_size)
 {
 	hw_elf_limits_t limits = {HW_USER_BASE, HW_USER_IMAGE_END, HW_PD_IMAGE_PAGES};
@@ -67,18 +99,29 @@ gn_err_t hw_pd_start(char const *name, uint8_t const *elf, size_t size, char *wh
 	err = hw_elf_check(elf, size, limits, &image, why, why_size);
 	if (err != GN_OK)
 		return err;
-	*pd = (hw_pd_t){.used = true};
+	fresh(pd);
 	gn_ignore(gn_strlcpy(pd->name, name, sizeof(pd->name))); /* module names are shorter */
 	err = load(pd, elf, &image, why, why_size);
+	if (err == GN_OK && !root) {
+		boot_ep = hw_ipc_boot_endpoint(pd); /* the first endpoint: there is room */
+		root = boot_ep ? pd : NULL;
+		err = boot_ep ? GN_OK : GN_ERR_LIMIT;
+	}
 	if (err != GN_OK) {
+		for (unsigned i = 0; i < HW_PD_THREADS; i++)
+			hw_thread_end(&pd->threads[i]);
 		hw_pt_destroy(&pd->pt);
 		pd->used = false;
 		return err;
 	}
+	bootstrap_caps(pd);
 	running++;
 	hw_log("pd '%s': %zu segments of %lu KiB, entry 0x%lx, %zu page-table frames, priority %d",
 		pd->name, image.count, image.pages * 4, image.entry, pd->pt.tables + 1,
 		HW_PRIO_MAX);
+	if (pd == root)
+		hw_log("pd '%s' is the root: it may receive on the boot endpoint (slot %d)",
+			pd->name, HW_CAP_BOOT_EP);
 	return GN_OK;
 }
 
@@ -98,8 +141,12 @@ void hw_pd_end(hw_pd_t *pd, char const *how)
 {
 	size_t frames = pd->pt.tables + pd->pt.owned + 1;
 
+	pd->ending = true;
 	for (unsigned i = 0; i < HW_PD_THREADS; i++)
 		hw_thread_end(&pd->threads[i]);
+	hw_ipc_pd_ended(pd);
+	hw_cspace_init(&pd->caps);
+	hw_obj_destroy(&pd->obj);
 	hw_thread_drop_space(pd->pt.root);
 	hw_pt_destroy(&pd->pt);
 	pd->used = false;

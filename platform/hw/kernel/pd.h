@@ -1,11 +1,14 @@
 /*
- * Protection domains: an address space built from a boot module's ELF program, its threads, and
- * their end.
+ * Protection domains: an address space built from a boot module's ELF program, its threads, its
+ * capability space, and their end.
  *
- * A domain owns every frame it uses (page tables, program, stacks, through its hw_pt_t) and gives
- * them all back when it ends, whichever way: its exit call, the exit of its last thread, or a
- * fault. When the last domain has ended, the kernel checks that every frame the domains took is
- * free again and exits with 0 (there is nothing else to run in this milestone).
+ * A domain owns every frame it uses (page tables, program, stacks, UTCBs, through its hw_pt_t) and
+ * gives them all back when it ends, whichever way: its exit call, the exit of its last thread, or
+ * a fault. It starts with the capabilities of hw_syscall.h's slot layout; the first domain started
+ * is the root, which owns the boot endpoint. When it ends, its threads end first (their IPC
+ * partners get errors), then the objects it owns are destroyed, which revokes every capability to
+ * them, then its own capabilities go. When the last domain has ended, the kernel checks that every
+ * frame the domains took is free again and exits with 0 (there is nothing else to run yet).
  */
 #ifndef GNEISS_HW_PD_H
 #define GNEISS_HW_PD_H

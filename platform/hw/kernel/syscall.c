@@ -1,34 +1,26 @@
 /*
- * Kernel calls (see syscall.h): a table of handlers indexed by the call number, MINIX-style. A
- * handler returns the caller's result (a negated gn_err_t for a refusal), or NO_REPLY when it
- * blocked the caller with the result a timeout gives already stored, or ended the caller (exit),
- * whose registers must not be touched afterwards. Refusals of user buffers are reported on the
- * log, at most REFUSALS_LOGGED per domain, so a test sees them and a flood does not drown the log.
+ * Kernel calls (see syscall.h): a table of handlers indexed by the call number, MINIX-style, and
+ * the calls of threads and capabilities. Refusals of user buffers are reported on the log, at
+ * most REFUSALS_LOGGED per domain, so a test sees them and a flood does not drown the log.
  */
 #include <gneiss/fmt.h>
 
-#include "exit.h"
-#include "layout.h"
+#include "ipc.h"
 #include "log.h"
 #include "pd.h"
+#include "signal.h"
 #include "syscall.h"
 
 enum {
 	REFUSALS_LOGGED = 4,
 };
 
-#define NO_REPLY INT64_MIN
-
-typedef int64_t (*handler_t)(hw_thread_t *t, uint64_t const arg[4]);
+#define NO_REPLY HW_NO_REPLY
+#define error hw_error
 
 static void reply(hw_thread_t *t, int64_t value)
 {
 	t->regs.rax = (uint64_t)value;
-}
-
-static int64_t error(gn_err_t err)
-{
-	return -(int64_t)err;
 }
 
 static void report_refusal(hw_thread_t *t, char const *call, uint64_t ptr, uint64_t len)
@@ -78,8 +70,9 @@ static int64_t call_exit(hw_thread_t *t, uint64_t const arg[4])
 
 static int64_t call_thread_create(hw_thread_t *t, uint64_t const arg[4])
 {
-	uint64_t entry = arg[0], stack_top = arg[1], prio = arg[2];
+	uint64_t entry = arg[0], stack_top = arg[1], prio = arg[2], idx;
 	hw_thread_t *created;
+	gn_err_t err;
 
 	if (!hw_pt_user_access(&t->pd->pt, entry, 1, HW_PT_EXEC) || stack_top % 16 != 0 ||
 		stack_top < HW_USER_BASE + 16 ||
@@ -88,9 +81,16 @@ static int64_t call_thread_create(hw_thread_t *t, uint64_t const arg[4])
 		return error(GN_ERR_INVALID_ARG);
 	if (prio > t->sched.prio)
 		return error(GN_ERR_DENIED);
-	if (hw_thread_create(t->pd, (unsigned)prio, entry, stack_top, arg[3], &created) != GN_OK)
+	if (t->pd->alive >= HW_PD_THREADS)
 		return error(GN_ERR_LIMIT);
-	return created->index;
+	if (hw_cspace_free_slot(&t->pd->caps) < 0)
+		return error(GN_ERR_OUT_OF_CAPS);
+	err = hw_thread_create(t->pd, (unsigned)prio, entry, stack_top, arg[3], &created);
+	if (err != GN_OK)
+		return error(err);
+	if (hw_cap_insert(&t->pd->caps, &created->obj, HW_RIGHT_WAKE, &idx) != GN_OK)
+		return error(GN_ERR_OUT_OF_CAPS); /* cannot happen: checked above */
+	return (int64_t)idx;
 }
 
 static int64_t call_thread_exit(hw_thread_t *t, uint64_t const arg[4])
@@ -131,11 +131,13 @@ static int64_t call_wait(hw_thread_t *t, uint64_t const arg[4])
 
 static int64_t call_wake(hw_thread_t *t, uint64_t const arg[4])
 {
+	hw_obj_t *obj;
 	hw_thread_t *target;
+	gn_err_t err = hw_cap_lookup(&t->pd->caps, arg[0], HW_OBJ_THREAD, HW_RIGHT_WAKE, &obj);
 
-	if (arg[0] >= HW_PD_THREADS || t->pd->threads[arg[0]].state == HW_THREAD_FREE)
-		return error(GN_ERR_INVALID_ARG);
-	target = &t->pd->threads[arg[0]];
+	if (err != GN_OK)
+		return error(err);
+	target = GN_CONTAINER_OF(obj, hw_thread_t, obj);
 	if (!target->waiting) {
 		target->wake_pending = true;
 		return 0;
@@ -152,16 +154,29 @@ static int64_t call_time(hw_thread_t *t, uint64_t const arg[4])
 	return (int64_t)hw_time_us();
 }
 
-static int64_t call_kernel_exit(hw_thread_t *t, uint64_t const arg[4])
+static int64_t call_cap_drop(hw_thread_t *t, uint64_t const arg[4])
 {
-	if (arg[0] > HW_EXIT_MAX)
-		return error(GN_ERR_INVALID_ARG);
-	hw_log("pd '%s' ends the machine with exit value %lu (test call kernel_exit)", t->pd->name,
-		arg[0]);
-	hw_exit((unsigned)arg[0]);
+	hw_obj_t *destroy;
+	gn_err_t err = hw_cap_drop(&t->pd->caps, arg[0], &destroy);
+
+	if (err != GN_OK)
+		return error(err);
+	if (destroy)
+		hw_ipc_destroy(destroy);
+	return 0;
 }
 
-static handler_t const handlers[HW_SYS_COUNT] = {
+static int64_t call_cap_info(hw_thread_t *t, uint64_t const arg[4])
+{
+	hw_cap_slot_t slot;
+	gn_err_t err = hw_cap_get(&t->pd->caps, arg[0], &slot);
+
+	if (err != GN_OK)
+		return error(err);
+	return (int64_t)HW_CAP_INFO(slot.obj->type, slot.rights);
+}
+
+static hw_handler_t const handlers[HW_SYS_COUNT] = {
 	[HW_SYS_PRINT] = call_print,
 	[HW_SYS_YIELD] = call_yield,
 	[HW_SYS_EXIT] = call_exit,
@@ -171,7 +186,15 @@ static handler_t const handlers[HW_SYS_COUNT] = {
 	[HW_SYS_WAIT] = call_wait,
 	[HW_SYS_WAKE] = call_wake,
 	[HW_SYS_TIME] = call_time,
-	[HW_SYS_KERNEL_EXIT] = call_kernel_exit,
+	[HW_SYS_CAP_DROP] = call_cap_drop,
+	[HW_SYS_CAP_INFO] = call_cap_info,
+	[HW_SYS_EP_CREATE] = hw_call_ep_create,
+	[HW_SYS_CALL] = hw_call_call,
+	[HW_SYS_REPLY_WAIT] = hw_call_reply_wait,
+	[HW_SYS_SIGNAL_RECEIVER] = hw_call_signal_receiver,
+	[HW_SYS_SIGNAL_CONTEXT] = hw_call_signal_context,
+	[HW_SYS_SUBMIT] = hw_call_submit,
+	[HW_SYS_SIGNAL_WAIT] = hw_call_signal_wait,
 };
 
 void hw_syscall(hw_thread_t *t)

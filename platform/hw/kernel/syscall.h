@@ -1,15 +1,53 @@
 /*
  * Kernel calls (the ABI is hw_syscall.h). Each handler decodes and checks every argument against
  * the caller's own domain first (numbers against their ranges, buffers against its page tables,
- * thread indices against its table), and only then acts; a refusal changes nothing but the
- * caller's RAX. User memory is only ever read through hw_pt_copy_in.
+ * capabilities against its capability space), and only then acts; a refusal changes nothing but
+ * the caller's RAX. User memory is only ever read through hw_pt_copy_in, UTCBs through the
+ * kernel's view of their frames.
+ *
+ * A handler returns the caller's result (a negated gn_err_t for a refusal), or HW_NO_REPLY when it
+ * blocked the caller with the result a timeout gives already stored, or ended the caller (exit),
+ * whose registers must not be touched afterwards. syscall.c has the table and the calls of
+ * threads and capabilities, ipc.c those of endpoints, signal.c those of signals.
  */
 #ifndef GNEISS_HW_SYSCALL_KERNEL_H
 #define GNEISS_HW_SYSCALL_KERNEL_H
 
 #include "thread.h"
 
+#define HW_NO_REPLY INT64_MIN
+
+typedef int64_t (*hw_handler_t)(hw_thread_t *t, uint64_t const arg[4]);
+
 /* Carries out the kernel call that thread t made (its saved registers hold the arguments). */
 void hw_syscall(hw_thread_t *t);
+
+/* The result that reports err. */
+static inline int64_t hw_error(gn_err_t err)
+{
+	return -(int64_t)err;
+}
+
+/* Ticks for a timeout argument, or false when it is above HW_SLEEP_MAX_US (0: none). */
+static inline bool hw_timeout_ticks(uint64_t us, uint64_t *ticks)
+{
+	if (us > HW_SLEEP_MAX_US)
+		return false;
+	*ticks = hw_ticks_for_us(us);
+	return true;
+}
+
+/*
+ * Whether pd may create one more kernel object: GN_ERR_LIMIT (it owns HW_PD_OBJECTS),
+ * GN_ERR_OUT_OF_CAPS (its capability space is full).
+ */
+static inline gn_err_t hw_object_room(hw_pd_t const *pd)
+{
+	if (pd->objects >= HW_PD_OBJECTS)
+		return GN_ERR_LIMIT;
+	if (hw_cspace_free_slot(&pd->caps) < 0)
+		return GN_ERR_OUT_OF_CAPS;
+	return GN_OK;
+}
 
 #endif

@@ -1,10 +1,12 @@
 /* Threads, blocking and the scheduler's mechanics (see thread.h). */
 #include "cpu.h"
 #include "exit.h"
+#include "ipc.h"
 #include "layout.h"
 #include "log.h"
 #include "paging.h"
 #include "thread.h"
+#include "utcb.h"
 
 enum {
 	RFLAGS_FIXED = 1 << 1,
@@ -60,23 +62,36 @@ gn_err_t hw_thread_create(hw_pd_t *pd, unsigned prio, uint64_t entry, uint64_t s
 	uint64_t arg, hw_thread_t **out)
 {
 	hw_thread_t *t = NULL;
+	uint64_t *utcb[HW_UTCB_PAGES], gen;
+	unsigned index;
+	gn_err_t err;
 
 	for (unsigned i = 0; i < HW_PD_THREADS && !t; i++)
 		t = pd->threads[i].state == HW_THREAD_FREE ? &pd->threads[i] : NULL;
 	if (!t)
 		return GN_ERR_LIMIT;
+	index = (unsigned)(t - pd->threads);
+	err = hw_utcb_map(&pd->pt, index, utcb);
+	if (err != GN_OK)
+		return err;
+	gen = t->obj.gen;
 	*t = (hw_thread_t){
 		.regs = {.rip = entry,
 			.rsp = stack_top,
 			.rdi = arg,
+			.rsi = HW_UTCB_BASE + (uint64_t)index * HW_UTCB_SIZE,
 			.cs = HW_SEL_UCODE,
 			.ss = HW_SEL_UDATA,
 			.rflags = RFLAGS_IF | RFLAGS_FIXED},
+		.obj = {.gen = gen},
 		.pd = pd,
-		.index = (unsigned)(t - pd->threads),
+		.index = index,
 		.state = HW_THREAD_READY,
+		.utcb = {utcb[0], utcb[1]},
 	};
+	hw_obj_init(&t->obj, HW_OBJ_THREAD);
 	gn_list_elem_init(&t->timeout);
+	gn_list_elem_init(&t->ipc_elem);
 	hw_sched_item_init(&t->sched, prio);
 	hw_sched_ready(&sched, &t->sched);
 	pd->alive++;
@@ -120,6 +135,8 @@ void hw_thread_end(hw_thread_t *t)
 {
 	if (t->state == HW_THREAD_FREE)
 		return;
+	hw_ipc_thread_ended(t);
+	hw_obj_destroy(&t->obj);
 	hw_sched_remove(&sched, &t->sched);
 	gn_list_remove(&t->timeout);
 	t->pd->ticks += t->ticks;
@@ -140,8 +157,11 @@ void hw_thread_tick(void)
 		hw_sched_tick(&sched, &current->sched);
 	}
 	while ((e = gn_list_first(&timeouts)) &&
-		GN_LIST_ENTRY(e, hw_thread_t, timeout)->deadline <= now)
-		hw_thread_unblock(GN_LIST_ENTRY(e, hw_thread_t, timeout));
+		GN_LIST_ENTRY(e, hw_thread_t, timeout)->deadline <= now) {
+		hw_thread_t *t = GN_LIST_ENTRY(e, hw_thread_t, timeout);
+		hw_ipc_cancel(t); /* its RAX holds the timeout's result already */
+		hw_thread_unblock(t);
+	}
 }
 
 /* Enforces what the kernel guarantees about every context it enters (see isr.S). */
@@ -152,6 +172,19 @@ static void sanitise(hw_frame_t *regs)
 	regs->rflags = (regs->rflags & RFLAGS_USER) | RFLAGS_IF | RFLAGS_FIXED;
 	if (regs->rip >= HW_USER_END)
 		hw_panic("a thread would resume at 0x%lx, outside the user half", regs->rip);
+}
+
+/* Makes t the running thread in its address space; its context to resume. */
+static hw_frame_t *enter(hw_thread_t *t)
+{
+	if (t->pd->pt.root != loaded_root) {
+		loaded_root = t->pd->pt.root;
+		hw_write_cr3(loaded_root);
+	}
+	current = t;
+	hw_cpu0.save_top = (uint64_t)(&t->regs + 1);
+	sanitise(&t->regs);
+	return &t->regs;
 }
 
 hw_frame_t *hw_thread_schedule(void)
@@ -171,11 +204,22 @@ hw_frame_t *hw_thread_schedule(void)
 	if (prev && prev != t && prev->state == HW_THREAD_READY &&
 		prev->regs.vector != HW_VECTOR_SYSCALL)
 		prev->preemptions++;
-	if (t->pd->pt.root != loaded_root) {
-		loaded_root = t->pd->pt.root;
-		hw_write_cr3(loaded_root);
-	}
-	current = t;
-	sanitise(&t->regs);
-	return &t->regs;
+	return enter(t);
+}
+
+hw_frame_t *hw_thread_handoff(hw_thread_t *from, hw_thread_t *to)
+{
+	hw_sched_item_t *a = &from->sched, *b = &to->sched;
+
+	gn_list_remove(&to->timeout);
+	to->deadline = 0;
+	to->waiting = false;
+	to->state = HW_THREAD_READY;
+	gn_list_insert_before(&a->elem, &b->elem);
+	b->ready = true;
+	b->slice_left = a->slice_left;
+	gn_list_remove(&a->elem);
+	a->ready = false;
+	from->state = HW_THREAD_BLOCKED;
+	return enter(to);
 }

@@ -1,14 +1,16 @@
 /*
- * Threads and protection domains, the kernel objects of this milestone, and the thread half of
- * the kernel: creation, blocking with an optional timeout, wakeup, ending, the timer tick and the
- * choice of the thread to run (the policy is sched.c's).
+ * Threads and protection domains as kernel objects, and the thread half of the kernel: creation,
+ * blocking with an optional timeout, wakeup, ending, the timer tick and the choice of the thread
+ * to run (the policy is sched.c's).
  *
- * A protection domain (pd.h) is a page table and up to HW_PD_THREADS threads, each named by its
- * index. A thread is FREE (its slot unused), READY (on a scheduler queue; the running thread is
- * one of these) or BLOCKED (on no queue; on the timeout list when its block has a deadline). The
- * blocking primitives are what the next milestone's IPC builds on: a kernel call that must wait
- * stores the result a timeout would give in the thread's RAX and blocks; whoever ends the wait
- * stores the real result first and unblocks it.
+ * A protection domain (pd.h) is a page table, a capability space (cap.h) and up to HW_PD_THREADS
+ * threads in slots; user code names threads by capabilities, the slot index only shows in the
+ * log and in the place of the thread's UTCB. A thread is FREE (its slot unused), READY (on a
+ * scheduler queue; the running thread is one of these) or BLOCKED (on no queue; on the timeout
+ * list when its block has a deadline; what IPC it waits for in ipc). The blocking primitives are
+ * what IPC (ipc.h) and signals build on: a kernel call that must wait stores the result a timeout
+ * would give in the thread's RAX and blocks; whoever ends the wait stores the real result first
+ * and unblocks it; a timeout first takes the thread off its IPC queue (hw_ipc_cancel).
  *
  * The kernel runs on one CPU with interrupts disabled, except while it idles in
  * hw_thread_schedule: every function here runs to completion, nothing locks.
@@ -19,6 +21,7 @@
 #include <gneiss/list.h>
 #include <hw_syscall.h>
 
+#include "cap.h"
 #include "cpu_tables.h"
 #include "pt.h"
 #include "sched.h"
@@ -26,6 +29,7 @@
 enum {
 	HW_PD_MAX = 16,
 	HW_PD_NAME_MAX = 63,
+	HW_PD_OBJECTS = 32, /* endpoints, signal receivers and contexts a domain may own */
 };
 
 typedef enum {
@@ -35,9 +39,20 @@ typedef enum {
 } hw_thread_state_t;
 
 typedef struct hw_pd hw_pd_t;
+typedef struct hw_thread hw_thread_t;
 
-typedef struct {
+/* What a BLOCKED thread waits for in IPC (ipc.c, signal.c); HW_IPC_NONE for sleep and wait. */
+typedef enum {
+	HW_IPC_NONE,
+	HW_IPC_SEND,   /* its call is queued on an endpoint (blocked_on) */
+	HW_IPC_REPLY,  /* a server (server) took its call; it waits for the reply */
+	HW_IPC_RECV,   /* waits on an endpoint (blocked_on) for a call */
+	HW_IPC_SIGNAL, /* waits on a signal receiver (blocked_on) */
+} hw_ipc_state_t;
+
+struct hw_thread {
 	hw_frame_t regs; /* the user context whenever the thread is not running */
+	hw_obj_t obj;    /* capabilities to the thread go stale when it ends */
 	hw_sched_item_t sched;
 	hw_pd_t *pd;
 	unsigned index; /* in its domain */
@@ -48,10 +63,22 @@ typedef struct {
 	bool wake_pending;      /* woken while not waiting: the next wait returns at once */
 	uint64_t ticks;         /* timer ticks that found it running */
 	uint64_t preemptions;   /* times the timer or a wakeup took the CPU from it */
-} hw_thread_t;
+	uint64_t *utcb[2];      /* the kernel's view of its UTCB pages (utcb.h) */
+	hw_ipc_state_t ipc;
+	void *blocked_on;        /* SEND, RECV: the endpoint; SIGNAL: the receiver */
+	gn_list_elem_t ipc_elem; /* SEND, RECV: on the endpoint's queue */
+	uint64_t send_info;      /* SEND: the message its registers described */
+	hw_thread_t *server;     /* REPLY: the thread that took its call */
+	hw_thread_t *caller;     /* the thread whose call it took and has not answered */
+	bool reply_lost;         /* that caller went away before the answer */
+};
 
 struct hw_pd {
+	hw_obj_t obj; /* capabilities to the domain go stale when it ends */
 	bool used;
+	bool ending; /* hw_pd_end is tearing it down */
+	hw_cspace_t caps;
+	unsigned objects; /* kernel objects it owns (endpoints, signal receivers and contexts) */
 	char name[HW_PD_NAME_MAX + 1];
 	hw_pt_t pt;
 	hw_thread_t threads[HW_PD_THREADS];
@@ -68,9 +95,10 @@ void hw_threads_init(unsigned slice_ticks, unsigned tick_us);
 hw_thread_t *hw_thread_current(void);
 
 /*
- * Starts a thread of pd at priority prio, entering user mode at entry with RSP = stack_top and
- * RDI = arg, and stores it in *out. The caller has checked the arguments. Errors: GN_ERR_LIMIT (pd
- * has HW_PD_THREADS threads).
+ * Starts a thread of pd at priority prio, entering user mode at entry with RSP = stack_top, RDI =
+ * arg and RSI = its UTCB (mapped, zeroed), and stores it in *out. The caller has checked the
+ * arguments. Errors: GN_ERR_LIMIT (pd has HW_PD_THREADS threads), those of hw_utcb_map
+ * (GN_ERR_OUT_OF_RAM); no thread is created then.
  */
 gn_err_t hw_thread_create(hw_pd_t *pd, unsigned prio, uint64_t entry, uint64_t stack_top,
 	uint64_t arg, hw_thread_t **out) GN_MUST_CHECK;
@@ -84,7 +112,10 @@ void hw_thread_unblock(hw_thread_t *t);
 /* Moves the running thread to the end of its priority's queue. */
 void hw_thread_yield(hw_thread_t *t);
 
-/* Ends a thread: off every queue, its slot FREE. The domain's count of threads drops. */
+/*
+ * Ends a thread: off every queue (its IPC cancelled, a caller it owes a reply gets an error), its
+ * capabilities stale, its slot FREE. The domain's count of threads drops.
+ */
 void hw_thread_end(hw_thread_t *t);
 
 /* The timer interrupt: one tick of time, charged to the running thread; expired blocks end. */
@@ -96,6 +127,13 @@ void hw_thread_tick(void);
  * none waits with a timeout, nothing can ever run again: the kernel says so and exits.
  */
 hw_frame_t *hw_thread_schedule(void);
+
+/*
+ * The IPC fast path's direct switch: from, the running thread, blocks without a timeout and to, a
+ * BLOCKED thread of the same priority, takes its place on the ready queue (and the rest of its
+ * slice) and runs at once. Returns to's context, as hw_thread_schedule would have.
+ */
+hw_frame_t *hw_thread_handoff(hw_thread_t *from, hw_thread_t *to);
 
 /* Switches to the kernel's address space if root is loaded, before its tables are destroyed. */
 void hw_thread_drop_space(uint64_t root);

@@ -2,7 +2,8 @@
  * What happens on each kernel entry (isr.S): the dispatch to kernel calls, user faults and
  * interrupts.
  *
- * From user mode: the saved frame becomes the running thread's context, the event is handled, and
+ * From user mode: the saved frame becomes the running thread's context (a kernel call saves it
+ * there directly, and the IPC fast path may answer it at once), the event is handled, and
  * the scheduler picks the context to resume, so every kernel call, fault and interrupt is a
  * scheduling point (a wakeup of a higher priority preempts at once). A user exception ends the
  * thread's domain with a report naming the domain, the thread and RIP; NMI, #DF and #MC mean a
@@ -17,6 +18,7 @@
 
 #include "apic.h"
 #include "cpu.h"
+#include "ipc.h"
 #include "log.h"
 #include "pd.h"
 #include "syscall.h"
@@ -27,6 +29,22 @@ enum {
 };
 
 hw_frame_t *hw_trap_user(hw_frame_t *frame);
+hw_frame_t *hw_trap_syscall(hw_frame_t *frame);
+/* The syscall entry saved the context in the running thread's regs already (frame). */
+hw_frame_t *hw_trap_syscall(hw_frame_t *frame)
+{
+	hw_thread_t *t = hw_thread_current();
+	hw_frame_t *fast;
+
+	if (!t || frame != &t->regs)
+		hw_panic("kernel call without a running thread to save it in");
+	else if ((fast = hw_ipc_fast(t)))
+		return fast;
+	else
+		hw_syscall(t);
+	return hw_thread_schedule();
+}
+
 void hw_trap_kernel(hw_frame_t *frame);
 
 static unsigned long unexpected;
@@ -66,10 +84,8 @@ static void user_fault(hw_thread_t *t, hw_frame_t *frame)
 
 static void from_user(hw_thread_t *t, hw_frame_t *frame)
 {
-	t->regs = *frame;
-	if (frame->vector == HW_VECTOR_SYSCALL)
-		hw_syscall(t);
-	else if (frame->vector < HW_EXCEPTIONS)
+	t->regs = *frame; /* kernel calls enter by hw_trap_syscall */
+	if (frame->vector < HW_EXCEPTIONS)
 		user_fault(t, frame);
 	else
 		interrupt(frame->vector);

@@ -4,12 +4,15 @@
  * kernel's checks: anything at all, small numbers (lengths, indices, timeouts), values near 2^64,
  * addresses in the kernel's image and direct map, around the end of the user half (the stack and
  * past it) and the canonical hole, and around the program's own buffer (partly valid, partly
- * not). Every result must be a success or
- * one of the documented refusals; anything else ends the program with 1. Calls that would end the
- * program or block it for long (exit, thread exit, kernel exit, thread creation, whose random
- * thread would fault, and a sleep or wait longer than 2 ms or for ever) are skipped: they are
- * tested where their effects can be observed (hw_threads). At the end the program checks that
- * the kernel still serves it, reports the tally and ends the machine with kernel_exit(0).
+ * not), and capability indices (mostly the few slots in use, some anywhere). Before a call its
+ * UTCB's capability words get random indices now and then, so messages carry random capabilities.
+ * Every result must be a success or one of the documented refusals; anything else ends the
+ * program with 1. Calls that would end the program or block it for long (exit, thread exit, thread
+ * creation, whose random thread would fault, and a sleep, wait, call, reply_wait or signal wait
+ * longer than 2 ms or for ever) are skipped: they are tested where their effects can be observed
+ * (hw_threads, hw_ipc, hw_caps). The program is the root (the first module), so its boot endpoint
+ * may receive, and a drop of its slot 2 destroys it. At the end the program checks that the kernel
+ * still serves it, reports the tally and exits with 0.
  */
 #include "user.h"
 
@@ -33,7 +36,9 @@ static uint64_t next(void)
 
 static uint64_t value(void)
 {
-	switch (next() % 8) {
+	switch (next() % 10) {
+	case 8:
+	case 9: return next() % 12; /* a capability index, likely in use */
 	case 0: return next();
 	case 1: return next() % 320;
 	case 2: return ~0ULL - next() % 16;
@@ -45,18 +50,52 @@ static uint64_t value(void)
 	}
 }
 
+/* The argument that is the timeout of a blocking call, or -1 for calls that do not block. */
+static int timeout_arg(uint64_t number)
+{
+	switch (number) {
+	case HW_SYS_SLEEP:
+	case HW_SYS_WAIT: return 0;
+	case HW_SYS_SIGNAL_WAIT: return 1;
+	case HW_SYS_CALL:
+	case HW_SYS_REPLY_WAIT: return 2;
+	default: return -1;
+	}
+}
+
 static bool skipped(uint64_t number, uint64_t const arg[4])
 {
-	bool blocks = number == HW_SYS_SLEEP || number == HW_SYS_WAIT;
+	int t = timeout_arg(number);
 
 	return number == HW_SYS_EXIT || number == HW_SYS_THREAD_EXIT ||
-	       number == HW_SYS_KERNEL_EXIT || number == HW_SYS_THREAD_CREATE ||
-	       (blocks && arg[0] <= HW_SLEEP_MAX_US && (arg[0] > BLOCK_MAX_US || arg[0] == 0));
+	       number == HW_SYS_THREAD_CREATE ||
+	       (t >= 0 && arg[t] <= HW_SLEEP_MAX_US && (arg[t] > BLOCK_MAX_US || arg[t] == 0));
+}
+
+/* Whether a refusal err of call number is one that it documents. */
+static bool documented(uint64_t number, int64_t r)
+{
+	bool caps = number >= HW_SYS_WAKE && number != HW_SYS_TIME;
+
+	switch (-r) {
+	case GN_ERR_BAD_MSG:
+	case GN_ERR_INVALID_ARG:
+	case GN_ERR_DENIED: return true;
+	case GN_ERR_TIMEOUT: return timeout_arg(number) >= 0;
+	case GN_ERR_INVALID_CAP:
+	case GN_ERR_REVOKED: return caps;
+	case GN_ERR_LIMIT:
+	case GN_ERR_OUT_OF_CAPS:
+		return number == HW_SYS_EP_CREATE || number == HW_SYS_SIGNAL_RECEIVER ||
+		       number == HW_SYS_SIGNAL_CONTEXT;
+	default: return false;
+	}
 }
 
 int main(void)
 {
 	unsigned long ok = 0, bad_msg = 0, invalid = 0, denied = 0, timeouts = 0, skips = 0;
+	unsigned long cap_refusals = 0, limits = 0;
 
 	for (unsigned i = 0; i < BUFFER; i++)
 		buffer[i] = 'x';
@@ -69,27 +108,32 @@ int main(void)
 			skips++;
 			continue;
 		}
+		if (next() % 8 == 0)
+			main_utcb->caps[next() % HW_MSG_CAPS] = value();
 		r = hw_syscall4(number, arg[0], arg[1], arg[2], arg[3]);
 		if (r >= 0)
 			ok++;
-		else if (r == -GN_ERR_BAD_MSG)
+		else if (!documented(number, r)) {
+			out("call %u: number 0x%lx (0x%lx, 0x%lx, 0x%lx, 0x%lx) gave %ld", i,
+				number, arg[0], arg[1], arg[2], arg[3], r);
+			return 1;
+		} else if (r == -GN_ERR_BAD_MSG)
 			bad_msg++;
 		else if (r == -GN_ERR_INVALID_ARG)
 			invalid++;
 		else if (r == -GN_ERR_DENIED)
 			denied++;
-		else if (r == -GN_ERR_TIMEOUT && number == HW_SYS_WAIT)
+		else if (r == -GN_ERR_TIMEOUT)
 			timeouts++;
-		else {
-			out("call %u: number 0x%lx (0x%lx, 0x%lx, 0x%lx, 0x%lx) gave %ld", i,
-				number, arg[0], arg[1], arg[2], arg[3], r);
-			return 1;
-		}
+		else if (r == -GN_ERR_INVALID_CAP || r == -GN_ERR_REVOKED)
+			cap_refusals++;
+		else
+			limits++;
 	}
-	out("%u calls: %lu accepted, %lu unknown numbers, %lu invalid arguments, %lu bad "
-	    "buffers, %lu timeouts, %lu skipped",
-		CALLS, ok, bad_msg, invalid, denied, timeouts, skips);
+	out("%u calls: %lu accepted, %lu unknown numbers or bad messages, %lu invalid arguments, "
+	    "%lu denied, %lu capability refusals, %lu limits, %lu timeouts, %lu skipped",
+		CALLS, ok, bad_msg, invalid, denied, cap_refusals, limits, timeouts, skips);
 	if (sys_print("still served", 12) != 0 || sys_sleep(WITNESS_US) != 0)
 		return 1;
-	sys_kernel_exit(0);
+	return 0;
 }

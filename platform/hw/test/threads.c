@@ -9,7 +9,8 @@
  *    returns TIMEOUT after at least that time. 5. thread_create refuses a priority above the
  *    caller's (DENIED) or above every priority, code that is not executable (data is NX), a stack
  *    that is not mapped, and a ninth thread. 6. The main thread exits first; the domain ends when
- *    the last thread exits.
+ *    the last thread exits. Threads are named by capabilities: thread_create returns one, and slot
+ *    HW_CAP_THREAD names the main thread.
  */
 #include "user.h"
 
@@ -33,11 +34,12 @@ static int check(char const *what, int64_t got, int64_t want)
 	return got == want ? 0 : 1;
 }
 
-static void spinner(uint64_t which);
+static void spinner(uint64_t which, hw_utcb_t *utcb);
 
-static void low(uint64_t arg)
+static void low(uint64_t arg, hw_utcb_t *utcb)
 {
 	(void)arg;
+	(void)utcb;
 	low_ran = true;
 	failed += check("low: create above my priority",
 		sys_thread_create(spinner, 0, stacks[2], STACK, MAIN_PRIO), -GN_ERR_DENIED);
@@ -45,18 +47,20 @@ static void low(uint64_t arg)
 	if (sys_wait(0) != 0)
 		sys_exit(10);
 	out("low: woken, waking main");
-	sys_wake(0);
+	sys_wake(HW_CAP_THREAD);
 	out("low: woke main");
 }
 
-static void spinner(uint64_t which)
+static void spinner(uint64_t which, hw_utcb_t *utcb)
 {
+	(void)utcb;
 	while (!stop)
 		counts[which]++;
 }
 
-static void waiter(uint64_t index)
+static void waiter(uint64_t index, hw_utcb_t *utcb)
 {
+	(void)utcb;
 	while (!stop)
 		sys_sleep(1000);
 	out("waiter %lu: main is gone, exiting", index);
@@ -87,9 +91,11 @@ static void refusals(void)
 int main(void)
 {
 	uint64_t t0;
+	int64_t low_cap;
 
 	/* 1 */
-	if (sys_thread_create(low, 0, stacks[1], STACK, LOW_PRIO) != 1)
+	low_cap = sys_thread_create(low, 0, stacks[1], STACK, LOW_PRIO);
+	if (low_cap < HW_CAP_FIRST_FREE)
 		return 2;
 	for (unsigned volatile i = 0; i < 2000000; i++)
 		;
@@ -97,7 +103,7 @@ int main(void)
 	sys_sleep(10000);
 	out("main: slept, low ran: %s", low_ran ? "yes" : "no");
 	/* 2 */
-	sys_wake(1);
+	sys_wake((uint64_t)low_cap);
 	out("main: woke low, now waiting");
 	failed += check("main: wait", sys_wait(1000000), 0);
 	/* 3 */

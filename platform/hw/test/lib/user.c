@@ -7,6 +7,8 @@
 
 extern char thread_start[];
 
+hw_utcb_t *main_utcb;
+
 int64_t sys_print(char const *text, size_t len)
 {
 	return hw_syscall4(HW_SYS_PRINT, (uint64_t)text, len, 0, 0);
@@ -41,9 +43,9 @@ int64_t sys_wait(uint64_t timeout_us)
 	return hw_syscall4(HW_SYS_WAIT, timeout_us, 0, 0, 0);
 }
 
-int64_t sys_wake(unsigned thread)
+int64_t sys_wake(uint64_t thread_cap)
 {
-	return hw_syscall4(HW_SYS_WAKE, thread, 0, 0, 0);
+	return hw_syscall4(HW_SYS_WAKE, thread_cap, 0, 0, 0);
 }
 
 uint64_t sys_time_us(void)
@@ -51,15 +53,52 @@ uint64_t sys_time_us(void)
 	return (uint64_t)hw_syscall4(HW_SYS_TIME, 0, 0, 0, 0);
 }
 
-void sys_kernel_exit(unsigned code)
+int64_t sys_cap_drop(uint64_t cap)
 {
-	hw_syscall4(HW_SYS_KERNEL_EXIT, code, 0, 0, 0);
-	for (;;)
-		__asm__ volatile("ud2");
+	return hw_syscall4(HW_SYS_CAP_DROP, cap, 0, 0, 0);
 }
 
-int64_t sys_thread_create(
-	void (*fn)(uint64_t), uint64_t arg, void *stack, size_t size, unsigned prio)
+int64_t sys_cap_info(uint64_t cap)
+{
+	return hw_syscall4(HW_SYS_CAP_INFO, cap, 0, 0, 0);
+}
+
+int64_t sys_ep_create(void)
+{
+	return hw_syscall4(HW_SYS_EP_CREATE, 0, 0, 0, 0);
+}
+
+int64_t sys_call(uint64_t ep, uint64_t info, uint64_t timeout_us)
+{
+	return hw_syscall4(HW_SYS_CALL, ep, info, timeout_us, 0);
+}
+
+int64_t sys_reply_wait(uint64_t ep, uint64_t info, uint64_t timeout_us)
+{
+	return hw_syscall4(HW_SYS_REPLY_WAIT, ep, info, timeout_us, 0);
+}
+
+int64_t sys_signal_receiver(void)
+{
+	return hw_syscall4(HW_SYS_SIGNAL_RECEIVER, 0, 0, 0, 0);
+}
+
+int64_t sys_signal_context(uint64_t receiver, uint64_t badge)
+{
+	return hw_syscall4(HW_SYS_SIGNAL_CONTEXT, receiver, badge, 0, 0);
+}
+
+int64_t sys_submit(uint64_t context)
+{
+	return hw_syscall4(HW_SYS_SUBMIT, context, 0, 0, 0);
+}
+
+int64_t sys_signal_wait(uint64_t receiver, uint64_t timeout_us)
+{
+	return hw_syscall4(HW_SYS_SIGNAL_WAIT, receiver, timeout_us, 0, 0);
+}
+
+int64_t sys_thread_create(thread_fn_t fn, uint64_t arg, void *stack, size_t size, unsigned prio)
 {
 	uint64_t top = ((uint64_t)stack + size) & ~15UL;
 	uint64_t *start = (uint64_t *)(top - 16);
@@ -92,6 +131,12 @@ char const *result_name(int64_t result)
 	case -GN_ERR_DENIED: return "-DENIED";
 	case -GN_ERR_LIMIT: return "-LIMIT";
 	case -GN_ERR_TIMEOUT: return "-TIMEOUT";
+	case -GN_ERR_INVALID_CAP: return "-INVALID_CAP";
+	case -GN_ERR_REVOKED: return "-REVOKED";
+	case -GN_ERR_OUT_OF_CAPS: return "-OUT_OF_CAPS";
+	case -GN_ERR_OUT_OF_RAM: return "-OUT_OF_RAM";
+	case -GN_ERR_NOT_FOUND: return "-NOT_FOUND";
+	case -GN_ERR_EXISTS: return "-EXISTS";
 	default: gn_ignore(gn_fmt(other, sizeof(other), NULL, "%ld", result)); return other;
 	}
 }

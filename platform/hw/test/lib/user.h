@@ -11,6 +11,11 @@
 
 int main(void);
 
+/* The first thread's UTCB (every other thread gets its own as an argument). */
+extern hw_utcb_t *main_utcb;
+
+typedef void (*thread_fn_t)(uint64_t arg, hw_utcb_t *utcb);
+
 /* Kernel calls: results as the kernel returns them (>= 0, or a negated gn_err_t). */
 int64_t sys_print(char const *text, size_t len);
 int64_t sys_yield(void);
@@ -18,16 +23,32 @@ GN_NORETURN void sys_exit(int64_t code);
 GN_NORETURN void sys_thread_exit(void);
 int64_t sys_sleep(uint64_t us);
 int64_t sys_wait(uint64_t timeout_us);
-int64_t sys_wake(unsigned thread);
+int64_t sys_wake(uint64_t thread_cap);
 uint64_t sys_time_us(void);
-GN_NORETURN void sys_kernel_exit(unsigned code);
+int64_t sys_cap_drop(uint64_t cap);
+int64_t sys_cap_info(uint64_t cap);
+int64_t sys_ep_create(void);
+int64_t sys_call(uint64_t ep, uint64_t info, uint64_t timeout_us);
+int64_t sys_reply_wait(uint64_t ep, uint64_t info, uint64_t timeout_us);
+int64_t sys_signal_receiver(void);
+int64_t sys_signal_context(uint64_t receiver, uint64_t badge);
+int64_t sys_submit(uint64_t context);
+int64_t sys_signal_wait(uint64_t receiver, uint64_t timeout_us);
+
+/* The time stamp counter (under QEMU's -icount shift=0: instructions executed). */
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return (uint64_t)hi << 32 | lo;
+}
 
 /*
- * Starts fn(arg) in a new thread at priority prio on the stack [stack, stack + size); returning
- * from fn ends the thread. Returns the thread's index, or the kernel's refusal.
+ * Starts fn(arg, its UTCB) in a new thread at priority prio on the stack [stack, stack + size);
+ * returning from fn ends the thread. Returns the thread's capability, or the kernel's refusal.
  */
-int64_t sys_thread_create(
-	void (*fn)(uint64_t), uint64_t arg, void *stack, size_t size, unsigned prio);
+int64_t sys_thread_create(thread_fn_t fn, uint64_t arg, void *stack, size_t size, unsigned prio);
 
 /* Prints one formatted line (at most HW_PRINT_MAX bytes). */
 void out(char const *fmt, ...) GN_PRINTF(1, 2);

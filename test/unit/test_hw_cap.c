@@ -1,0 +1,334 @@
+/*
+ * The hw kernel's capability spaces and message transfer (platform/hw/kernel/cap.c, msg.c,
+ * utcb.c), on the host: slots name objects with rights; the lookup tells an empty or foreign slot
+ * (INVALID_CAP), a destroyed object (REVOKED, in every space and after the object's memory is
+ * reused) and a missing right (DENIED) apart; only an owning capability destroys by dropping; a
+ * transfer checks every capability of the sender before it changes anything, copies the payload,
+ * gives the receiver copies without the receive and owner rights in its own lowest free slots,
+ * and fewer when its space is full; UTCB pages are mapped once per thread slot on fake memory and
+ * zeroed again when the slot is reused.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cap.h"
+#include "msg.h"
+#include "utcb.h"
+
+static hw_cspace_t a, b;
+static hw_obj_t ep, ctx, pd;
+
+static int setup(void **state)
+{
+	(void)state;
+	hw_cspace_init(&a);
+	hw_cspace_init(&b);
+	hw_obj_init(&ep, HW_OBJ_ENDPOINT);
+	hw_obj_init(&ctx, HW_OBJ_SIGNAL_CONTEXT);
+	hw_obj_init(&pd, HW_OBJ_PD);
+	return 0;
+}
+
+static void test_insert_and_lookup(void **state)
+{
+	uint64_t idx, idx2;
+	hw_obj_t *obj;
+
+	(void)state;
+	assert_int_equal(hw_cap_insert(&a, &ep, HW_RIGHT_CALL | HW_RIGHT_RECV, &idx), GN_OK);
+	assert_int_equal(idx, HW_CAP_FIRST_FREE);
+	assert_int_equal(hw_cap_insert(&a, &ctx, HW_RIGHT_SUBMIT, &idx2), GN_OK);
+	assert_int_equal(idx2, HW_CAP_FIRST_FREE + 1);
+	assert_int_equal(hw_cap_lookup(&a, idx, HW_OBJ_ENDPOINT, HW_RIGHT_RECV, &obj), GN_OK);
+	assert_ptr_equal(obj, &ep);
+	assert_int_equal(
+		hw_cap_lookup(&a, idx2, HW_OBJ_ENDPOINT, 0, &obj), GN_ERR_INVALID_CAP); /* type */
+	assert_int_equal(
+		hw_cap_lookup(&a, idx2, HW_OBJ_SIGNAL_CONTEXT, HW_RIGHT_RECV, &obj), GN_ERR_DENIED);
+	assert_int_equal(hw_cap_lookup(&a, 200, HW_OBJ_ENDPOINT, 0, &obj), GN_ERR_INVALID_CAP);
+	assert_int_equal(
+		hw_cap_lookup(&a, HW_CAP_SLOTS, HW_OBJ_ENDPOINT, 0, &obj), GN_ERR_INVALID_CAP);
+	assert_int_equal(hw_cap_lookup(&a, ~0ULL, HW_OBJ_ENDPOINT, 0, &obj), GN_ERR_INVALID_CAP);
+	assert_int_equal(a.used, 2);
+}
+
+static void test_revocation(void **state)
+{
+	uint64_t ia, ib;
+	hw_obj_t *obj, *destroy;
+	hw_cap_slot_t slot;
+
+	(void)state;
+	assert_int_equal(hw_cap_insert(&a, &ep, HW_RIGHT_CALL | HW_RIGHT_OWNER, &ia), GN_OK);
+	assert_int_equal(hw_cap_insert(&b, &ep, HW_RIGHT_CALL, &ib), GN_OK);
+	/* a copy without the owner right only empties its slot */
+	assert_int_equal(hw_cap_drop(&b, ib, &destroy), GN_OK);
+	assert_null(destroy);
+	assert_int_equal(hw_cap_get(&b, ib, &slot), GN_ERR_INVALID_CAP);
+	assert_int_equal(hw_cap_insert(&b, &ep, HW_RIGHT_CALL, &ib), GN_OK);
+	/* the owner's drop names the object; destroying it revokes the copy in the other space */
+	assert_int_equal(hw_cap_drop(&a, ia, &destroy), GN_OK);
+	assert_ptr_equal(destroy, &ep);
+	hw_obj_destroy(&ep);
+	assert_int_equal(hw_cap_lookup(&b, ib, HW_OBJ_ENDPOINT, 0, &obj), GN_ERR_REVOKED);
+	/* the memory reused for a new object of the same type: the stale slot stays stale */
+	hw_obj_init(&ep, HW_OBJ_ENDPOINT);
+	assert_int_equal(hw_cap_lookup(&b, ib, HW_OBJ_ENDPOINT, 0, &obj), GN_ERR_REVOKED);
+	assert_int_equal(hw_cap_get(&b, ib, &slot), GN_ERR_REVOKED);
+	/* dropping a stale owning slot destroys nothing again */
+	assert_int_equal(hw_cap_insert(&a, &ctx, HW_RIGHT_OWNER, &ia), GN_OK);
+	hw_obj_destroy(&ctx);
+	assert_int_equal(hw_cap_drop(&a, ia, &destroy), GN_OK);
+	assert_null(destroy);
+	assert_int_equal(hw_cap_drop(&a, ia, &destroy), GN_ERR_INVALID_CAP);
+	assert_int_equal(hw_cap_drop(&a, HW_CAP_SLOTS, &destroy), GN_ERR_INVALID_CAP);
+}
+
+static void test_full_space(void **state)
+{
+	uint64_t idx;
+
+	(void)state;
+	assert_int_equal(hw_cspace_free_count(&a), HW_CAP_SLOTS - HW_CAP_FIRST_FREE);
+	for (unsigned i = HW_CAP_FIRST_FREE; i < HW_CAP_SLOTS; i++)
+		assert_int_equal(hw_cap_insert(&a, &pd, 0, &idx), GN_OK);
+	assert_int_equal(hw_cspace_free_slot(&a), -1);
+	assert_int_equal(hw_cap_insert(&a, &pd, 0, &idx), GN_ERR_OUT_OF_CAPS);
+	assert_int_equal(hw_cspace_free_count(&a), 0);
+}
+
+static void test_transfer_rights(void **state)
+{
+	(void)state;
+	assert_int_equal(hw_cap_transfer_rights(HW_RIGHT_CALL | HW_RIGHT_RECV | HW_RIGHT_OWNER),
+		HW_RIGHT_CALL);
+	assert_int_equal(hw_cap_transfer_rights(HW_RIGHT_SUBMIT | HW_RIGHT_OWNER), HW_RIGHT_SUBMIT);
+	assert_int_equal(hw_cap_transfer_rights(HW_RIGHT_WAKE), HW_RIGHT_WAKE);
+}
+
+/* ---- message transfer ------------------------------------------------------------------------ */
+
+static uint64_t from_msg[HW_MSG_WORDS], from_caps[HW_MSG_CAPS + 1];
+static uint64_t to_msg[HW_MSG_WORDS], to_caps[HW_MSG_CAPS + 1];
+static hw_msg_end_t const from = {&a, from_msg, from_caps}, to = {&b, to_msg, to_caps};
+
+static int msg_setup(void **state)
+{
+	setup(state);
+	for (unsigned i = 0; i < HW_MSG_WORDS; i++) {
+		from_msg[i] = i + 1;
+		to_msg[i] = 0xeeee;
+	}
+	memset(from_caps, 0, sizeof(from_caps));
+	memset(to_caps, 0xee, sizeof(to_caps));
+	return 0;
+}
+
+static void test_msg_limits(void **state)
+{
+	(void)state;
+	assert_int_equal(hw_msg_check(HW_MSG_INFO(HW_MSG_WORDS, HW_MSG_CAPS)), GN_OK);
+	assert_int_equal(hw_msg_check(HW_MSG_INFO(HW_MSG_WORDS + 1, 0)), GN_ERR_BAD_MSG);
+	assert_int_equal(hw_msg_check(HW_MSG_INFO(0, HW_MSG_CAPS + 1)), GN_ERR_BAD_MSG);
+	assert_int_equal(hw_msg_check(~0ULL), GN_ERR_BAD_MSG);
+	assert_int_equal(hw_msg_check(0xffff), GN_ERR_BAD_MSG);
+}
+
+static void test_msg_payload_and_caps(void **state)
+{
+	uint64_t e, c, delivered;
+	hw_obj_t *obj;
+
+	(void)state;
+	assert_int_equal(
+		hw_cap_insert(&a, &ep, HW_RIGHT_CALL | HW_RIGHT_RECV | HW_RIGHT_OWNER, &e), GN_OK);
+	assert_int_equal(hw_cap_insert(&a, &ctx, HW_RIGHT_SUBMIT | HW_RIGHT_OWNER, &c), GN_OK);
+	assert_int_equal(hw_cap_insert(&b, &pd, 0, &delivered), GN_OK); /* b's slot 3 is taken */
+	from_caps[0] = c;
+	from_caps[1] = e;
+	assert_int_equal(
+		hw_msg_transfer(&from, &to, HW_MSG_INFO(HW_MSG_WORDS, 2), &delivered), GN_OK);
+	assert_int_equal(delivered, HW_MSG_INFO(HW_MSG_WORDS, 2));
+	assert_memory_equal(to_msg, from_msg, sizeof(to_msg));
+	/* the receiver's own indices, in its lowest free slots, without RECV and OWNER */
+	assert_int_equal(to_caps[0], HW_CAP_FIRST_FREE + 1);
+	assert_int_equal(to_caps[1], HW_CAP_FIRST_FREE + 2);
+	assert_int_equal(
+		hw_cap_lookup(&b, to_caps[0], HW_OBJ_SIGNAL_CONTEXT, HW_RIGHT_SUBMIT, &obj), GN_OK);
+	assert_ptr_equal(obj, &ctx);
+	assert_int_equal(
+		hw_cap_lookup(&b, to_caps[1], HW_OBJ_ENDPOINT, HW_RIGHT_RECV, &obj), GN_ERR_DENIED);
+	assert_int_equal(
+		hw_cap_lookup(&b, to_caps[1], HW_OBJ_ENDPOINT, HW_RIGHT_CALL, &obj), GN_OK);
+	assert_int_equal(to_caps[2], 0xeeeeeeeeeeeeeeeeULL); /* beyond the count: untouched */
+}
+
+static void test_msg_bad_sender_cap(void **state)
+{
+	uint64_t e, delivered = 77;
+
+	(void)state;
+	assert_int_equal(hw_cap_insert(&a, &ep, HW_RIGHT_CALL, &e), GN_OK);
+	from_caps[0] = e;
+	from_caps[1] = 100; /* empty */
+	assert_int_equal(
+		hw_msg_transfer(&from, &to, HW_MSG_INFO(4, 2), &delivered), GN_ERR_INVALID_CAP);
+	from_caps[1] = HW_CAP_SLOTS;
+	assert_int_equal(hw_msg_check_caps(&from, HW_MSG_INFO(4, 2)), GN_ERR_INVALID_CAP);
+	hw_obj_destroy(&ep);
+	assert_int_equal(
+		hw_msg_transfer(&from, &to, HW_MSG_INFO(4, 1), &delivered), GN_ERR_REVOKED);
+	/* nothing changed on the receiver's side */
+	assert_int_equal(delivered, 77);
+	assert_int_equal(b.used, 0);
+	assert_int_equal(to_msg[0], 0xeeee);
+	assert_int_equal(to_caps[0], 0xeeeeeeeeeeeeeeeeULL);
+	assert_int_equal(hw_msg_transfer(&from, &to, HW_MSG_INFO(HW_MSG_WORDS + 1, 0), &delivered),
+		GN_ERR_BAD_MSG);
+}
+
+static void test_msg_receiver_full(void **state)
+{
+	uint64_t idx, delivered;
+
+	(void)state;
+	for (unsigned i = HW_CAP_FIRST_FREE; i < HW_CAP_SLOTS - 2; i++)
+		assert_int_equal(hw_cap_insert(&b, &pd, 0, &idx), GN_OK);
+	assert_int_equal(hw_cap_insert(&a, &pd, 0, &idx), GN_OK);
+	for (unsigned i = 0; i < HW_MSG_CAPS; i++)
+		from_caps[i] = idx;
+	assert_int_equal(hw_msg_transfer(&from, &to, HW_MSG_INFO(1, 4), &delivered), GN_OK);
+	assert_int_equal(delivered, HW_MSG_INFO(1, 2));
+	assert_int_equal(to_caps[0], HW_CAP_SLOTS - 2);
+	assert_int_equal(to_caps[1], HW_CAP_SLOTS - 1);
+	assert_int_equal(to_msg[0], 1);
+	assert_int_equal(hw_msg_transfer(&from, &to, HW_MSG_INFO(0, 4), &delivered), GN_OK);
+	assert_int_equal(delivered, HW_MSG_INFO(0, 0));
+}
+
+/* ---- UTCBs on a fake physical memory --------------------------------------------------------- */
+
+enum {
+	FAKE_BASE = 0x200000,
+	FAKE_FRAMES = 32,
+	PAGE = 4096,
+};
+
+static uint8_t *fake;
+static bool fake_used[FAKE_FRAMES];
+static size_t fake_budget;
+
+static gn_err_t fake_alloc(void *c, uint64_t *phys)
+{
+	(void)c;
+	for (size_t i = 0; fake_budget > 0 && i < FAKE_FRAMES; i++) {
+		if (fake_used[i])
+			continue;
+		fake_used[i] = true;
+		fake_budget--;
+		memset(fake + i * PAGE, 0xa5, PAGE);
+		*phys = FAKE_BASE + i * PAGE;
+		return GN_OK;
+	}
+	return GN_ERR_OUT_OF_RAM;
+}
+
+static void fake_free(void *c, uint64_t phys)
+{
+	size_t i = (phys - FAKE_BASE) / PAGE;
+
+	(void)c;
+	assert_true(i < FAKE_FRAMES && fake_used[i]);
+	fake_used[i] = false;
+	fake_budget++;
+}
+
+static void *fake_virt(void *c, uint64_t phys)
+{
+	(void)c;
+	assert_true(phys >= FAKE_BASE && phys < FAKE_BASE + FAKE_FRAMES * PAGE);
+	return fake + (phys - FAKE_BASE);
+}
+
+static hw_pt_mem_t const mem = {.alloc = fake_alloc, .free = fake_free, .virt = fake_virt};
+
+static size_t fake_in_use(void)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < FAKE_FRAMES; i++)
+		n += fake_used[i];
+	return n;
+}
+
+static int fake_setup(void **state)
+{
+	(void)state;
+	fake = calloc(FAKE_FRAMES, PAGE);
+	memset(fake_used, 0, sizeof(fake_used));
+	fake_budget = FAKE_FRAMES;
+	return fake ? 0 : -1;
+}
+
+static int fake_teardown(void **state)
+{
+	(void)state;
+	free(fake);
+	return 0;
+}
+
+static void test_utcb_map(void **state)
+{
+	hw_pt_t pt;
+	uint64_t *pages[HW_UTCB_PAGES], *again[HW_UTCB_PAGES], pa;
+	unsigned flags;
+	size_t before;
+
+	(void)state;
+	assert_int_equal(hw_pt_create(&pt, &mem, true, NULL), GN_OK);
+	assert_int_equal(hw_utcb_map(&pt, HW_PD_THREADS, pages), GN_ERR_INVALID_ARG);
+	assert_int_equal(hw_utcb_map(&pt, 3, pages), GN_OK);
+	for (unsigned i = 0; i < HW_UTCB_PAGES; i++) {
+		uint64_t va = HW_UTCB_BASE + 3 * HW_UTCB_SIZE + i * PAGE;
+		assert_true(hw_pt_lookup(&pt, va, &pa, &flags));
+		assert_int_equal(flags, HW_PT_WRITE | HW_PT_OWNED);
+		assert_ptr_equal(fake_virt(NULL, pa), pages[i]);
+		for (unsigned w = 0; w < PAGE / 8; w++)
+			assert_int_equal(pages[i][w], 0);
+	}
+	pages[0][5] = 42;
+	before = fake_in_use();
+	/* the slot reused: the same frames, zeroed again, nothing new allocated */
+	assert_int_equal(hw_utcb_map(&pt, 3, again), GN_OK);
+	assert_ptr_equal(again[0], pages[0]);
+	assert_ptr_equal(again[1], pages[1]);
+	assert_int_equal(again[0][5], 0);
+	assert_int_equal(fake_in_use(), before);
+	/* out of memory: refused, what was mapped stays owned by the tables */
+	fake_budget = 1;
+	assert_int_equal(hw_utcb_map(&pt, 4, pages), GN_ERR_OUT_OF_RAM);
+	hw_pt_destroy(&pt);
+	assert_int_equal(fake_in_use(), 0);
+}
+
+int main(void)
+{
+	struct CMUnitTest const tests[] = {
+		cmocka_unit_test_setup(test_insert_and_lookup, setup),
+		cmocka_unit_test_setup(test_revocation, setup),
+		cmocka_unit_test_setup(test_full_space, setup),
+		cmocka_unit_test_setup(test_transfer_rights, setup),
+		cmocka_unit_test_setup(test_msg_limits, msg_setup),
+		cmocka_unit_test_setup(test_msg_payload_and_caps, msg_setup),
+		cmocka_unit_test_setup(test_msg_bad_sender_cap, msg_setup),
+		cmocka_unit_test_setup(test_msg_receiver_full, msg_setup),
+		cmocka_unit_test_setup_teardown(test_utcb_map, fake_setup, fake_teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
