@@ -35,7 +35,7 @@ HW_ULDFLAGS := -nostdlib -static -no-pie -Wl,-T,$(HW_TDIR)/user.ld -Wl,-z,max-pa
 HW_ULIB_SRC := $(wildcard $(HW_TDIR)/lib/*.c $(HW_TDIR)/lib/*.S) lib/base/fmt.c lib/base/string.c \
 	lib/freestanding/compiler_mem.c
 HW_ULIB_OBJ := $(patsubst %,$(HW_OUT)/uobj/%.o,$(HW_ULIB_SRC))
-HW_UPROGS := $(filter-out spin,$(basename $(notdir $(wildcard $(HW_TDIR)/*.c))))
+HW_UPROGS := $(filter-out spin rt_%,$(basename $(notdir $(wildcard $(HW_TDIR)/*.c))))
 HW_UBINS := $(patsubst %,$(HW_OUT)/bin/hw-%,$(subst _,-,$(HW_UPROGS)) spin-a spin-b)
 
 $(eval $(call flags_stamp,$(HW_OUT)/uflags,$(HW_UCFLAGS) $(HW_ULDFLAGS)))
@@ -83,11 +83,12 @@ $(HW_KERNEL): $(HW_OUT)/kernel.elf
 	$(Q)objcopy -O elf32-i386 $< $@
 
 # Host unit tests of the kernel's pure parts (test/unit/test_hw_kernel.c: boot information and
-# frames; test/unit/test_hw_user.c: ELF, page tables, loading, scheduling; test/unit/test_hw_cap.c:
-# capability spaces, message transfer, UTCBs) and the fuzz targets of the boot-information parser
+# frames; test/unit/test_hw_user.c: ELF, page tables, loading, memory-object mappings, scheduling;
+# test/unit/test_hw_cap.c: capability spaces, minting, message transfer, UTCBs) and the fuzz
+# targets of the boot-information parser
 # (test/fuzz/hw_multiboot.c), the ELF checks and loader (test/fuzz/hw_elf.c) and capability spaces
 # with message transfer (test/fuzz/hw_cap.c) link those files, built for the host.
-HW_KERNEL_PURE := multiboot.c frame.c elf.c pt.c load.c sched.c cap.c msg.c utcb.c
+HW_KERNEL_PURE := multiboot.c frame.c elf.c pt.c load.c sched.c cap.c msg.c utcb.c mapping.c
 $(BH)/test/test_hw_kernel $(BH)/test/test_hw_user $(BH)/test/test_hw_cap: \
 	$(patsubst %,$(BH)/obj/$(HW_KDIR)/%.o,$(HW_KERNEL_PURE))
 $(BH)/obj/test/unit/test_hw_kernel.c.o $(BH)/obj/test/unit/test_hw_user.c.o \
@@ -111,3 +112,49 @@ $(BF)/hw_elf: test/fuzz/hw_elf.c $(patsubst %,$(BF)/obj/$(HW_KDIR)/%.o,elf.c pt.
 	$(call say,LD,$@)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -I$(HW_KDIR) -Iplatform/hw/include -o $@ $< $(filter %.o,$^) \
 		$(BF)/lib/libgneiss.a
+
+# ---- the component runtime (platform/hw/lib; see "The component runtime" in README.md) ----------
+# lib/base built with the user programs' flags plus platform/hw/lib, whose files replace lib/base's
+# of the same name (log.c, trace.c), as a static library: a program takes only the members it
+# needs. Each test/rt_<name>.c (kept out of HW_UPROGS above: it does not use test/lib) becomes
+# build/hw/bin/hw-rt-<name>, linked with user.ld, the runtime's start code first.
+HW_RDIR := platform/hw/lib
+HW_RCFLAGS := $(filter-out -I$(HW_TDIR)/lib,$(HW_UCFLAGS)) -Ilib/base/include -I$(HW_RDIR)
+HW_RT_PLATFORM := $(wildcard $(HW_RDIR)/*.c $(HW_RDIR)/*.S)
+HW_RT_SRC := $(filter-out $(addprefix lib/base/,$(notdir $(HW_RT_PLATFORM:.S=.c))), \
+	$(wildcard lib/base/*.c)) $(HW_RT_PLATFORM) lib/freestanding/compiler_mem.c
+HW_RT_START := $(HW_OUT)/robj/$(HW_RDIR)/start.S.o
+HW_RT_OBJ := $(filter-out $(HW_RT_START),$(patsubst %,$(HW_OUT)/robj/%.o,$(HW_RT_SRC)))
+HW_RT_LIB := $(HW_OUT)/lib/libgneiss-rt.a
+HW_RT_PROGS := $(basename $(notdir $(wildcard $(HW_TDIR)/rt_*.c)))
+HW_RT_BINS := $(patsubst %,$(HW_OUT)/bin/hw-%,$(subst _,-,$(HW_RT_PROGS)))
+
+$(eval $(call flags_stamp,$(HW_OUT)/rflags,$(HW_RCFLAGS) $(HW_ULDFLAGS)))
+
+$(HW_OUT)/robj/%.c.o: %.c $(HW_OUT)/rflags
+	@mkdir -p $(dir $@)
+	$(call say,RCC,$<)
+	$(Q)$(CC) $(HW_RCFLAGS) -c $< -o $@
+
+$(HW_OUT)/robj/%.S.o: %.S $(HW_OUT)/rflags
+	@mkdir -p $(dir $@)
+	$(call say,RAS,$<)
+	$(Q)$(CC) $(HW_RCFLAGS) -c $< -o $@
+
+$(HW_RT_LIB): $(HW_RT_OBJ)
+	@mkdir -p $(dir $@)
+	$(call say,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+define hw_rt_rule
+$(HW_OUT)/bin/$(1): $(HW_RT_START) $(HW_OUT)/robj/$(HW_TDIR)/$(2).c.o $(HW_RT_LIB) $(HW_TDIR)/user.ld
+	@mkdir -p $$(dir $$@)
+	$$(call say,RLD,$$@)
+	$(Q)$(CC) $(HW_ULDFLAGS) -o $$@ $(HW_RT_START) $(HW_OUT)/robj/$(HW_TDIR)/$(2).c.o \
+		$(HW_RT_LIB) -lgcc
+endef
+$(foreach p,$(HW_RT_PROGS),$(eval $(call hw_rt_rule,hw-$(subst _,-,$(p)),$(p))))
+
+hw: $(HW_RT_BINS)
+all: $(HW_RT_BINS)
+# ---- end of the component runtime ------------------------------------------------------------

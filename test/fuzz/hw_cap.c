@@ -5,13 +5,17 @@
  *
  * Input: a sequence of 4-byte operations on three spaces and a pool of eight objects: byte 0
  * selects the operation (create an object and its owning capability, drop a slot, transfer a
- * message between two spaces, look a slot up, destroy an object as its owner's end would), the
+ * message between two spaces, look a slot up, destroy an object as its owner's end would, mint a
+ * copy with fewer rights and perhaps a badge, revoke one badge of an object everywhere), the
  * other bytes its space, index, type, rights or counts; a transfer takes its capability indices
  * from the next bytes. Checks beyond "no crash": a space's count of used slots is the number of
  * filled slots; a lookup never returns a destroyed object, one of another type, or rights the slot
  * lacks; a refused transfer leaves the receiver's space and UTCB untouched; a delivered one has
  * the payload, at most the capabilities sent, each naming the sender's object with the
- * transferred rights; only a live owning capability's drop names an object to destroy.
+ * transferred rights and the sender's badge; a minted copy has no right its source lacks, never
+ * the owner right, and a badge only on an endpoint through a receiving capability, never changed;
+ * after a badge is revoked no live copy with it remains; only a live owning capability's drop
+ * names an object to destroy.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -85,6 +89,43 @@ static void transfer(uint8_t const *op, uint8_t const *idx, size_t n)
 		d = &spaces[t].slots[caps[t][i]];
 		CHECK(d->obj == s->obj && d->gen == s->gen);
 		CHECK(d->rights == hw_cap_transfer_rights(s->rights));
+		CHECK(d->badge == s->badge);
+	}
+}
+
+/* Mints a copy of a slot with op[3]'s rights and a badge of op[3] >> 6 (0..3). */
+static void mint(uint8_t const *op)
+{
+	hw_cspace_t *cs = &spaces[op[1] % SPACES];
+	uint64_t badge = op[3] >> 6, idx;
+	hw_cap_slot_t src, copy;
+
+	if (hw_cap_get(cs, op[2], &src) != GN_OK ||
+		hw_cap_mint(&src, (uint64_t)op[3] << 2, badge, &copy) != GN_OK)
+		return;
+	CHECK(copy.obj == src.obj && copy.gen == src.gen);
+	CHECK((copy.rights & ~src.rights) == 0 && !(copy.rights & HW_RIGHT_OWNER));
+	CHECK(src.badge == 0 ? copy.badge == badge : copy.badge == src.badge);
+	CHECK(badge == 0 || src.obj->type == HW_OBJ_ENDPOINT);
+	CHECK(badge == 0 || (src.rights & HW_RIGHT_RECV));
+	if (hw_cap_insert_copy(cs, &copy, copy.rights, &idx) == GN_OK)
+		CHECK(cs->slots[idx].badge == copy.badge);
+}
+
+/* Revokes badge op[2] % 4 of object op[1] in every space: no live copy with it is left. */
+static void revoke(uint8_t const *op)
+{
+	hw_obj_t const *obj = &objects[op[1] % OBJECTS];
+	uint64_t badge = op[2] % 4;
+
+	for (unsigned s = 0; s < SPACES; s++)
+		(void)hw_cspace_revoke_badge(&spaces[s], obj, badge);
+	for (unsigned s = 0; s < SPACES && badge != 0; s++) {
+		for (unsigned i = 0; i < HW_CAP_SLOTS; i++) {
+			hw_cap_slot_t out;
+			if (spaces[s].slots[i].obj == obj && spaces[s].slots[i].badge == badge)
+				CHECK(hw_cap_get(&spaces[s], i, &out) == GN_ERR_REVOKED);
+		}
 	}
 }
 
@@ -133,11 +174,13 @@ int LLVMFuzzerTestOneInput(uint8_t const *data, size_t size)
 		objects[o] = (hw_obj_t){0};
 	for (size_t at = 0; at + OP <= size; at += OP) {
 		uint8_t const *op = data + at;
-		switch (op[0] % 5) {
+		switch (op[0] % 7) {
 		case 0: create(op); break;
 		case 1: drop(op); break;
 		case 2: transfer(op, data + at + OP, size - at - OP); break;
 		case 3: lookup(op); break;
+		case 5: mint(op); break;
+		case 6: revoke(op); break;
 		default:
 			if (objects[op[1] % OBJECTS].type != HW_OBJ_NONE)
 				hw_obj_destroy(&objects[op[1] % OBJECTS]);

@@ -5,7 +5,9 @@
  * reused) and a missing right (DENIED) apart; only an owning capability destroys by dropping; a
  * transfer checks every capability of the sender before it changes anything, copies the payload,
  * gives the receiver copies without the receive and owner rights in its own lowest free slots,
- * and fewer when its space is full; UTCB pages are mapped once per thread slot on fake memory and
+ * and fewer when its space is full; minting gives fewer rights and a badge that only a receiving
+ * capability sets and nothing changes later, and copies keep it through transfers; revoking a
+ * badge revokes exactly its copies; UTCB pages are mapped once per thread slot on fake memory and
  * zeroed again when the slot is reused.
  */
 #include <stdarg.h>
@@ -109,6 +111,74 @@ static void test_transfer_rights(void **state)
 		HW_RIGHT_CALL);
 	assert_int_equal(hw_cap_transfer_rights(HW_RIGHT_SUBMIT | HW_RIGHT_OWNER), HW_RIGHT_SUBMIT);
 	assert_int_equal(hw_cap_transfer_rights(HW_RIGHT_WAKE), HW_RIGHT_WAKE);
+	assert_int_equal(hw_cap_transfer_rights(HW_RIGHT_MANAGE | HW_RIGHT_READ), HW_RIGHT_READ);
+}
+
+/* ---- minting and badges ---------------------------------------------------------------------- */
+
+static void test_mint(void **state)
+{
+	hw_cap_slot_t owner, client, copy, out;
+	uint64_t idx;
+
+	(void)state;
+	hw_cap_set(&a, 3, &ep, HW_RIGHT_CALL | HW_RIGHT_RECV | HW_RIGHT_OWNER);
+	assert_int_equal(hw_cap_get(&a, 3, &owner), GN_OK);
+	/* a badged copy: fewer rights, never the owner right, the badge set */
+	assert_int_equal(hw_cap_mint(&owner, HW_RIGHTS_ALL, 0x77, &client), GN_OK);
+	assert_int_equal(client.rights, HW_RIGHT_CALL | HW_RIGHT_RECV);
+	assert_int_equal(client.badge, 0x77);
+	assert_int_equal(hw_cap_mint(&owner, HW_RIGHT_CALL, 0x77, &client), GN_OK);
+	assert_int_equal(client.rights, HW_RIGHT_CALL);
+	/* no new badge over a badge, and none through a capability that may not receive */
+	assert_int_equal(hw_cap_mint(&client, HW_RIGHT_CALL, 0x78, &out), GN_ERR_DENIED);
+	assert_int_equal(hw_cap_mint(&client, HW_RIGHT_CALL, 0, &copy), GN_OK);
+	assert_int_equal(copy.badge, 0x77);
+	assert_int_equal(hw_cap_mint(&owner, HW_RIGHT_CALL, 0, &out), GN_OK);
+	assert_int_equal(hw_cap_mint(&out, HW_RIGHT_CALL, 5, &copy), GN_ERR_DENIED);
+	/* unknown rights, badges on other types */
+	assert_int_equal(hw_cap_mint(&owner, HW_RIGHTS_ALL + 1, 0, &out), GN_ERR_INVALID_ARG);
+	hw_cap_set(&a, 4, &ctx, HW_RIGHT_SUBMIT | HW_RIGHT_RECV | HW_RIGHT_OWNER);
+	assert_int_equal(hw_cap_get(&a, 4, &copy), GN_OK);
+	assert_int_equal(hw_cap_mint(&copy, HW_RIGHT_SUBMIT, 1, &out), GN_ERR_INVALID_ARG);
+	/* the copy lands in the lowest free slot with its badge */
+	assert_int_equal(hw_cap_insert_copy(&b, &client, client.rights, &idx), GN_OK);
+	assert_int_equal(idx, HW_CAP_FIRST_FREE);
+	assert_int_equal(hw_cap_get(&b, idx, &out), GN_OK);
+	assert_int_equal(out.badge, 0x77);
+	assert_ptr_equal(out.obj, &ep);
+}
+
+static void test_revoke_badge(void **state)
+{
+	hw_cap_slot_t owner, b1, b2, out;
+	hw_obj_t *destroy;
+	uint64_t i1, i2, i3;
+
+	(void)state;
+	hw_cap_set(&a, 3, &ep, HW_RIGHT_CALL | HW_RIGHT_RECV | HW_RIGHT_OWNER);
+	assert_int_equal(hw_cap_get(&a, 3, &owner), GN_OK);
+	assert_int_equal(hw_cap_mint(&owner, HW_RIGHT_CALL, 1, &b1), GN_OK);
+	assert_int_equal(hw_cap_mint(&owner, HW_RIGHT_CALL, 2, &b2), GN_OK);
+	assert_int_equal(hw_cap_insert_copy(&a, &b1, b1.rights, &i1), GN_OK);
+	assert_int_equal(hw_cap_insert_copy(&b, &b1, b1.rights, &i2), GN_OK);
+	assert_int_equal(hw_cap_insert_copy(&b, &b2, b2.rights, &i3), GN_OK);
+	assert_int_equal(hw_cspace_revoke_badge(&a, &ep, 0), 0);
+	assert_int_equal(
+		hw_cspace_revoke_badge(&a, &ep, 1) + hw_cspace_revoke_badge(&b, &ep, 1), 2);
+	assert_int_equal(hw_cap_get(&a, i1, &out), GN_ERR_REVOKED);
+	assert_int_equal(hw_cap_get(&b, i2, &out), GN_ERR_REVOKED);
+	assert_int_equal(hw_cap_get(&b, i3, &out), GN_OK);
+	assert_int_equal(hw_cap_get(&a, 3, &out), GN_OK);
+	/* revoked twice counts nothing; dropping a revoked copy destroys nothing */
+	assert_int_equal(hw_cspace_revoke_badge(&b, &ep, 1), 0);
+	assert_int_equal(hw_cap_drop(&b, i2, &destroy), GN_OK);
+	assert_null(destroy);
+	/* destroying the endpoint revokes the remaining copies; its reuse revives none */
+	hw_obj_destroy(&ep);
+	hw_obj_init(&ep, HW_OBJ_ENDPOINT);
+	assert_int_equal(hw_cap_get(&b, i3, &out), GN_ERR_REVOKED);
+	assert_int_equal(hw_cap_get(&a, i1, &out), GN_ERR_REVOKED);
 }
 
 /* ---- message transfer ------------------------------------------------------------------------ */
@@ -166,6 +236,29 @@ static void test_msg_payload_and_caps(void **state)
 	assert_int_equal(
 		hw_cap_lookup(&b, to_caps[1], HW_OBJ_ENDPOINT, HW_RIGHT_CALL, &obj), GN_OK);
 	assert_int_equal(to_caps[2], 0xeeeeeeeeeeeeeeeeULL); /* beyond the count: untouched */
+}
+
+/* A transferred copy keeps its badge (the receiver cannot strip or change it) and loses MANAGE. */
+static void test_msg_badge_travels(void **state)
+{
+	hw_cap_slot_t owner, b1, out;
+	uint64_t i1, delivered;
+
+	(void)state;
+	hw_cap_set(&a, 3, &ep, HW_RIGHT_CALL | HW_RIGHT_RECV | HW_RIGHT_OWNER);
+	hw_cap_set(&a, 4, &pd, HW_RIGHT_MANAGE);
+	assert_int_equal(hw_cap_get(&a, 3, &owner), GN_OK);
+	assert_int_equal(hw_cap_mint(&owner, HW_RIGHT_CALL, 9, &b1), GN_OK);
+	assert_int_equal(hw_cap_insert_copy(&a, &b1, b1.rights, &i1), GN_OK);
+	from_caps[0] = i1;
+	from_caps[1] = 4;
+	assert_int_equal(hw_msg_transfer(&from, &to, HW_MSG_INFO(0, 2), &delivered), GN_OK);
+	assert_int_equal(delivered, HW_MSG_INFO(0, 2));
+	assert_int_equal(hw_cap_get(&b, to_caps[0], &out), GN_OK);
+	assert_int_equal(out.badge, 9);
+	assert_int_equal(out.rights, HW_RIGHT_CALL);
+	assert_int_equal(hw_cap_get(&b, to_caps[1], &out), GN_OK);
+	assert_int_equal(out.rights, 0);
 }
 
 static void test_msg_bad_sender_cap(void **state)
@@ -323,6 +416,9 @@ int main(void)
 		cmocka_unit_test_setup(test_revocation, setup),
 		cmocka_unit_test_setup(test_full_space, setup),
 		cmocka_unit_test_setup(test_transfer_rights, setup),
+		cmocka_unit_test_setup(test_mint, setup),
+		cmocka_unit_test_setup(test_revoke_badge, setup),
+		cmocka_unit_test_setup(test_msg_badge_travels, msg_setup),
 		cmocka_unit_test_setup(test_msg_limits, msg_setup),
 		cmocka_unit_test_setup(test_msg_payload_and_caps, msg_setup),
 		cmocka_unit_test_setup(test_msg_bad_sender_cap, msg_setup),

@@ -317,6 +317,32 @@ static void frames_alloc_free(void **state)
 	assert_int_equal(hw_frames_free_count(&fa), fa.usable_count);
 }
 
+/* Runs of contiguous frames: the lowest run that fits, never across a reserved frame. */
+static void frames_alloc_run(void **state)
+{
+	hw_boot_info_t bi = {0};
+	uint64_t used[8], usable[8], phys, one;
+	hw_frames_t fa;
+
+	(void)state;
+	bi.regions[bi.region_count++] = (hw_mem_region_t){0x100000, 0x100000, HW_MEM_AVAILABLE};
+	bi.reserved[bi.reserved_count++] = (hw_reserved_t){{0x100000, 0x4000}, HW_RESERVED_KERNEL};
+	bi.reserved[bi.reserved_count++] = (hw_reserved_t){{0x108000, 1}, HW_RESERVED_MODULE};
+	assert_int_equal(hw_frames_init(&fa, used, usable, 8, &bi, 0x200000), GN_OK);
+	assert_int_equal(hw_frames_alloc_run(&fa, 0, &phys), GN_ERR_INVALID_ARG);
+	assert_int_equal(hw_frames_alloc(&fa, &one), GN_OK); /* 0x104000 */
+	/* 0x105000..0x107fff holds 3 frames before the reserved one: 4 must go above it */
+	assert_int_equal(hw_frames_alloc_run(&fa, 4, &phys), GN_OK);
+	assert_int_equal(phys, 0x109000);
+	assert_int_equal(hw_frames_alloc_run(&fa, 3, &phys), GN_OK);
+	assert_int_equal(phys, 0x105000);
+	assert_int_equal(hw_frames_free_count(&fa), 256 - 4 - 1 - 1 - 4 - 3);
+	assert_int_equal(hw_frames_alloc_run(&fa, 256, &phys), GN_ERR_OUT_OF_RAM);
+	for (unsigned i = 0; i < 4; i++)
+		assert_int_equal(hw_frames_free(&fa, 0x109000 + i * HW_FRAME_SIZE), GN_OK);
+	assert_int_equal(hw_frames_free(&fa, 0x109000), GN_ERR_NOT_FOUND);
+}
+
 static void frames_need_memory(void **state)
 {
 	hw_boot_info_t bi = {0};
@@ -342,6 +368,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(empty_module_accepted, setup, teardown),
 		cmocka_unit_test_setup_teardown(frames_low_memory_reserved, setup, teardown),
 		cmocka_unit_test(frames_alloc_free),
+		cmocka_unit_test(frames_alloc_run),
 		cmocka_unit_test(frames_need_memory),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,7 +3,9 @@
  * sched.c), on the host: the ELF checks accept a well-formed static program and refuse each
  * malformed field with a message naming it; page tables built from a fake physical memory map
  * user pages with the rights asked for, refuse W+X, foreign ranges and double mappings, read user
- * memory only where every byte is mapped, and give back every frame; a program loads with its
+ * memory only where every byte is mapped, and give back every frame; memory-object mappings are
+ * checked (rights, ranges), refuse overlaps and a full table, unwind when a table frame is
+ * missing, and leave the object's frames alone when removed; a program loads with its
  * bytes and zeroed bss; the scheduler runs the highest priority, round robin within it.
  */
 #include <stdarg.h>
@@ -16,6 +18,7 @@
 
 #include "elf.h"
 #include "load.h"
+#include "mapping.h"
 #include "pt.h"
 #include "sched.h"
 
@@ -307,6 +310,112 @@ static void pt_map_and_lookup(void **state)
 	assert_int_equal(fake_in_use(), 0);
 }
 
+/* Unmapping: only unowned pages, only where mapped; the tables stay. */
+static void pt_unmap(void **state)
+{
+	hw_pt_t pt;
+	uint64_t frame, pa;
+	unsigned flags;
+
+	(void)state;
+	assert_int_equal(hw_pt_create(&pt, &mem, true, NULL), GN_OK);
+	assert_int_equal(fake_alloc(NULL, &frame), GN_OK);
+	assert_int_equal(hw_pt_map(&pt, TEXT, 0x7000, 0), GN_OK);
+	assert_int_equal(hw_pt_map(&pt, TEXT + PAGE, frame, HW_PT_WRITE | HW_PT_OWNED), GN_OK);
+	assert_int_equal(hw_pt_unmap(&pt, TEXT + 1), GN_ERR_NOT_FOUND);
+	assert_int_equal(hw_pt_unmap(&pt, TEXT + 2 * PAGE), GN_ERR_NOT_FOUND);
+	assert_int_equal(hw_pt_unmap(&pt, 0xffffffff80100000UL), GN_ERR_NOT_FOUND);
+	assert_int_equal(hw_pt_unmap(&pt, TEXT + PAGE), GN_ERR_DENIED); /* owned */
+	assert_int_equal(hw_pt_unmap(&pt, TEXT), GN_OK);
+	assert_false(hw_pt_lookup(&pt, TEXT, &pa, &flags));
+	assert_int_equal(hw_pt_unmap(&pt, TEXT), GN_ERR_NOT_FOUND);
+	assert_int_equal(pt.pages, 1);
+	assert_int_equal(pt.tables, 3);
+	assert_int_equal(hw_pt_map(&pt, TEXT, 0x8000, HW_PT_EXEC), GN_OK); /* mappable again */
+	hw_pt_destroy(&pt);
+	assert_int_equal(fake_in_use(), 0);
+}
+
+/* Memory-object mappings (mapping.c): checks, overlap, limit, rollback, removal. */
+static void mapping_checks(void **state)
+{
+	unsigned f = 99;
+
+	(void)state;
+	assert_int_equal(hw_mapping_rights(HW_MAP_READ, &f), HW_RIGHT_READ);
+	assert_int_equal(f, 0);
+	assert_int_equal(
+		hw_mapping_rights(HW_MAP_READ | HW_MAP_WRITE, &f), HW_RIGHT_READ | HW_RIGHT_WRITE);
+	assert_int_equal(f, HW_PT_WRITE);
+	assert_int_equal(
+		hw_mapping_rights(HW_MAP_READ | HW_MAP_EXEC, &f), HW_RIGHT_READ | HW_RIGHT_EXEC);
+	assert_int_equal(f, HW_PT_EXEC);
+	assert_int_equal(hw_mapping_rights(HW_MAP_READ | HW_MAP_WRITE | HW_MAP_EXEC, &f), 0);
+	assert_int_equal(hw_mapping_rights(HW_MAP_WRITE, &f), 0);
+	assert_int_equal(hw_mapping_rights(0, &f), 0);
+	assert_int_equal(hw_mapping_rights(HW_MAP_READ | 8, &f), 0);
+	assert_true(hw_mapping_range_ok(4, TEXT, 0, 4 * PAGE));
+	assert_true(hw_mapping_range_ok(4, TEXT, 3 * PAGE, PAGE));
+	assert_false(hw_mapping_range_ok(4, TEXT, 3 * PAGE, 2 * PAGE)); /* past the end */
+	assert_false(hw_mapping_range_ok(4, TEXT, 5 * PAGE, 0));
+	assert_false(hw_mapping_range_ok(4, TEXT, 0, 0));
+	assert_false(hw_mapping_range_ok(4, TEXT + 1, 0, PAGE));
+	assert_false(hw_mapping_range_ok(4, TEXT, 1, PAGE));
+	assert_false(hw_mapping_range_ok(4, TEXT, 0, PAGE + 1));
+	assert_false(hw_mapping_range_ok(4, TEXT, ~0ULL - PAGE + 1, 2 * PAGE)); /* wraps */
+	assert_false(hw_mapping_range_ok(4, 0, 0, PAGE));
+	assert_false(hw_mapping_range_ok(4, HW_UTCB_BASE, 0, PAGE));
+	assert_false(hw_mapping_range_ok(4, HW_UTCB_BASE - PAGE, 0, 2 * PAGE));
+	assert_true(hw_mapping_range_ok(4, HW_UTCB_BASE - PAGE, 0, PAGE));
+	assert_false(hw_mapping_range_ok(4, HW_USER_END - PAGE, 0, PAGE)); /* the stack */
+	assert_false(hw_mapping_range_ok(4, 0xffff800000000000ULL, 0, PAGE));
+}
+
+static void mapping_add_remove(void **state)
+{
+	hw_mapping_t maps[HW_PD_MAPPINGS] = {0};
+	hw_obj_t obj = {.type = HW_OBJ_MEMORY};
+	uint64_t pa, object = 0x40000000; /* frames of the object: never the allocator's */
+	unsigned flags;
+	size_t before;
+	hw_pt_t pt;
+
+	(void)state;
+	assert_int_equal(hw_pt_create(&pt, &mem, true, NULL), GN_OK);
+	assert_int_equal(hw_mapping_add(&pt, maps, &obj, object, TEXT, 2, HW_PT_WRITE), GN_OK);
+	assert_true(hw_pt_lookup(&pt, TEXT + PAGE + 5, &pa, &flags));
+	assert_int_equal(pa, object + PAGE + 5);
+	assert_int_equal(flags, HW_PT_WRITE); /* not owned */
+	assert_int_equal(hw_mapping_add(&pt, maps, &obj, object, TEXT + PAGE, 1, 0), GN_ERR_EXISTS);
+	assert_ptr_equal(hw_mapping_find(maps, TEXT), &maps[0]);
+	assert_null(hw_mapping_find(maps, TEXT + PAGE));
+	/* the table of mappings fills up */
+	for (unsigned i = 1; i < HW_PD_MAPPINGS; i++)
+		assert_int_equal(
+			hw_mapping_add(&pt, maps, &obj, object, TEXT + (2 + i) * PAGE, 1, 0),
+			GN_OK);
+	assert_int_equal(
+		hw_mapping_add(&pt, maps, &obj, object, TEXT + 100 * PAGE, 1, 0), GN_ERR_LIMIT);
+	for (unsigned i = 1; i < HW_PD_MAPPINGS; i++)
+		hw_mapping_remove(&pt, &maps[i]);
+	/* out of frames for a table in the middle of a range: what was mapped goes again (the first
+	 * page's table exists, the second page needs a new one) */
+	before = pt.pages;
+	fake_budget = 0;
+	assert_int_equal(
+		hw_mapping_add(&pt, maps, &obj, object, TEXT + 0x1ff000, 2, 0), GN_ERR_OUT_OF_RAM);
+	assert_int_equal(pt.pages, before);
+	assert_false(hw_pt_lookup(&pt, TEXT + 0x1ff000, &pa, &flags));
+	assert_null(hw_mapping_find(maps, TEXT + 0x1ff000));
+	fake_budget = FAKE_FRAMES;
+	hw_mapping_remove(&pt, &maps[0]);
+	assert_null(maps[0].mem);
+	assert_false(hw_pt_lookup(&pt, TEXT, &pa, &flags));
+	assert_int_equal(pt.pages, 0);
+	hw_pt_destroy(&pt); /* frees the tables, not the object's frames */
+	assert_int_equal(fake_in_use(), 0);
+}
+
 static void pt_map_refused(void **state)
 {
 	hw_pt_t pt;
@@ -514,6 +623,9 @@ int main(void)
 		cmocka_unit_test(elf_segments_refused),
 		cmocka_unit_test_setup_teardown(pt_map_and_lookup, fake_setup, fake_teardown),
 		cmocka_unit_test_setup_teardown(pt_map_refused, fake_setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(pt_unmap, fake_setup, fake_teardown),
+		cmocka_unit_test(mapping_checks),
+		cmocka_unit_test_setup_teardown(mapping_add_remove, fake_setup, fake_teardown),
 		cmocka_unit_test_setup_teardown(pt_out_of_memory, fake_setup, fake_teardown),
 		cmocka_unit_test_setup_teardown(pt_user_access, fake_setup, fake_teardown),
 		cmocka_unit_test_setup_teardown(load_program, fake_setup, fake_teardown),

@@ -2,30 +2,80 @@
  * The hw kernel's system-call ABI, shared by the kernel and user programs.
  *
  * A kernel call is the `syscall` instruction with the call number in RAX and up to four arguments
- * in RDI, RSI, RDX and R10. The result comes back in RAX: a value >= 0 on success, or the negated
- * gn_err_t on failure. RCX and R11 are clobbered (by the instruction itself); every other register
- * is preserved. The kernel checks every argument before it acts: an unknown call number or a
+ * in RDI, RSI, RDX and R10 (mem_map takes two more, in R8 and R9: hw_syscall6). The result comes
+ * back in RAX: a value >= 0 on success, or the negated gn_err_t on failure. RCX and R11 are
+ * clobbered (by the instruction itself); every other register is preserved. The kernel checks every argument before it acts: an unknown call number or a
  * message that does not fit is GN_ERR_BAD_MSG, a value out of range GN_ERR_INVALID_ARG, a buffer
  * that is not wholly readable memory of the caller's protection domain GN_ERR_DENIED, a full table
  * GN_ERR_LIMIT. No argument can make the kernel fault or touch memory outside the caller's user
- * mappings.
+ * mappings. The calls 18.. (milestone 4) were added without changing any earlier call. What
+ * earlier programs can see: slot 0 carries HW_RIGHT_MANAGE (cap_info 0x10001 instead of 0x1; IPC
+ * never transfers it), a received call writes the UTCB's badge word (0 for unbadged capabilities),
+ * and the root starts with the boot table in its UTCB's msg[] and the top slots filled.
  *
  * Capabilities. Each protection domain has a capability space of HW_CAP_SLOTS slots; a capability
  * is the index of a slot (what gn_cap_t is above the platform). A slot refers to a kernel object
- * (a domain, a thread, an IPC endpoint, a signal receiver or a signal context) with rights
- * (HW_RIGHT_*). Errors of every call that takes a capability: GN_ERR_INVALID_CAP (the index is out
- * of range, the slot is empty, or it holds another kind of object), GN_ERR_REVOKED (the object was
- * destroyed: every capability to it, in every space, answers this from then on, until the slot is
+ * (a domain, a thread, an IPC endpoint, a signal receiver or context, a reply, a memory object, the
+ * domain factory) with rights (HW_RIGHT_*) and, for an endpoint, a badge. Errors of every call
+ * that takes a capability: GN_ERR_INVALID_CAP (the index is out of range, the slot is empty, or it
+ * holds another kind of object), GN_ERR_REVOKED (the object was destroyed, or this copy's badge
+ * revoked: every capability to it, in every space, answers this from then on, until the slot is
  * dropped), GN_ERR_DENIED (the capability lacks the right the call needs).
  *
  * The slots the kernel fills when it starts a domain:
- *   HW_CAP_PD (0)       the domain itself
+ *   HW_CAP_PD (0)       the domain itself (HW_RIGHT_MANAGE: it may map memory into itself)
  *   HW_CAP_THREAD (1)   its first thread (HW_RIGHT_WAKE)
  *   HW_CAP_BOOT_EP (2)  the boot endpoint. The first ELF boot module is the root (the future
  *                       core): its slot 2 may receive (HW_RIGHT_RECV) and owns the endpoint;
- *                       every other domain's slot 2 may only call it. Capability transfer through
- *                       IPC is the only way to obtain any other capability.
+ *                       every other domain's slot 2 may only call it.
  *   3 ..                free; created objects and received capabilities take the lowest free slot.
+ *   The root also holds the domain factory in HW_CAP_FACTORY (255) and boot module i as a
+ *   read-only memory object in HW_CAP_BOOT_MODULE - i (254 - i); see hw_boot_table_t. A domain
+ *   the root creates (HW_SYS_PD_CREATE) starts with slot 0 only; its creator fills the others
+ *   (HW_SYS_CAP_GIVE).
+ *
+ * Minting and badges (cap_mint): a copy of a capability in the caller's lowest free slot with the
+ * rights of both the source and the mask, never HW_RIGHT_OWNER. A badge (non-zero) is for
+ * endpoints only, set through a capability with HW_RIGHT_RECV (the server's side, so a client
+ * cannot forge one: DENIED) and never changed afterwards (re-badging a badged copy: DENIED; badge
+ * 0 keeps it). Copies made by IPC or cap_give keep the badge. A call's receiver finds the badge of
+ * the capability the caller used in its UTCB's badge word (0: unbadged): one endpoint per
+ * entrypoint, a badged capability per RPC object. ep_revoke_badge (the owning capability, badge)
+ * revokes every copy with that badge in every space (REVOKED from then on; the endpoint and its
+ * other copies stay) and fails queued calls made through them with REVOKED; it returns how many
+ * slots it revoked. Destroying the endpoint revokes all of them at once.
+ *
+ * Memory objects (mem_create, size a multiple of 4 KiB up to 16 MiB): physically contiguous
+ * zeroed frames, charged to the creator (at most 32 MiB and, like every object, one of its 32
+ * objects: LIMIT), capability with READ, WRITE, EXEC, OWNER. mem_map (mem, pd, va, offset, size,
+ * flags) maps [offset, offset + size) of it at va into a domain the pd capability may manage:
+ * everything page-aligned, size > 0, inside the object, va in [HW_USER_BASE, HW_UTCB_BASE) (never
+ * over a UTCB or the first stack) else INVALID_ARG; flags HW_MAP_READ with at most one of
+ * HW_MAP_WRITE, HW_MAP_EXEC (W+X: INVALID_ARG), each needing the capability's right (DENIED);
+ * EXISTS when any page there is mapped; LIMIT after 32 mappings in the domain. mem_unmap (pd, va)
+ * removes the mapping starting at va (NOT_FOUND). Destroying a memory object (its owner drops the
+ * owning capability or ends) unmaps it from every domain and frees its frames at once.
+ *
+ * Domains (pd_create, thread_start, cap_give): see manage.c. pd_create (factory, name, len)
+ * makes an empty domain named by 1..63 bytes of [A-Za-z0-9._+-] of the caller's memory
+ * (unreadable: DENIED); the caller gets its owning capability (MANAGE, OWNER); it ends when that
+ * is dropped, when the owner ends, or when its last thread ends. thread_start (pd, entry,
+ * stack_top, prio) is thread_create in another domain (entry executable and stack writable
+ * there, prio at most the caller's: DENIED); the thread starts with RSI = its UTCB. cap_give (pd,
+ * cap, slot, rights) puts a copy of cap into the empty slot of that domain (EXISTS when used),
+ * with the rights of both, never OWNER (RECV stays: the creator decides who serves); a reply
+ * capability cannot be given (DENIED).
+ *
+ * Deferred replies: reply_cap () turns the call the thread took and has not answered into a reply
+ * capability (OWNER; NOT_FOUND without one or when its caller is gone); the caller keeps waiting,
+ * the thread may receive other calls, and any thread of the domain answers with reply (cap,
+ * info), which empties the slot (a second use: INVALID_CAP) and answers NOT_FOUND when the
+ * caller ended or timed out meanwhile. Dropping it unused answers the caller NOT_FOUND; the end of
+ * the domain answers it REVOKED.
+ *
+ * FS base: fs_base (address) sets the calling thread's FS base (any address below
+ * HW_USER_CANONICAL_END, else INVALID_ARG; 0 at start); the kernel loads it whenever the thread
+ * runs, so %fs-relative TLS works as on Linux.
  *
  * Objects are destroyed when their owner drops its owning capability (the one the creating call
  * returned, HW_RIGHT_OWNER), when the owning domain ends, and threads when they end.
@@ -72,7 +122,19 @@ enum {
 		15,              /* (receiver cap, badge): a context capability (SUBMIT, OWNER) */
 	HW_SYS_SUBMIT = 16,      /* (context cap): counts one signal; never blocks */
 	HW_SYS_SIGNAL_WAIT = 17, /* (receiver cap, timeout_us): a count; the badge in the UTCB */
-	HW_SYS_COUNT = 18,
+	HW_SYS_FS_BASE = 18,     /* (address): sets the calling thread's FS base (user TLS) */
+	HW_SYS_CAP_MINT = 19,    /* (cap, rights, badge): a copy with fewer rights and a badge */
+	HW_SYS_EP_REVOKE_BADGE = 20, /* (ep cap, badge): revokes every copy minted with badge */
+	HW_SYS_REPLY_CAP = 21,       /* (): the pending reply as a reply capability */
+	HW_SYS_REPLY = 22,           /* (reply cap, info): answers through it; consumes it */
+	HW_SYS_MEM_CREATE = 23,      /* (size): a memory object of size zeroed bytes */
+	HW_SYS_MEM_MAP = 24,         /* (mem cap, pd cap, va, offset, size, HW_MAP_*): maps it */
+	HW_SYS_MEM_UNMAP = 25,       /* (pd cap, va): removes the mapping that starts at va */
+	HW_SYS_PD_CREATE = 26,       /* (factory cap, name, len): an empty protection domain */
+	HW_SYS_THREAD_START = 27,    /* (pd cap, entry, stack_top, prio): a thread in that domain */
+	HW_SYS_CAP_GIVE = 28,      /* (pd cap, cap, slot, rights): a copy into that domain's slot */
+	HW_SYS_FAULT_HANDLER = 29, /* (pd cap, ep cap): faults of that domain become calls on ep */
+	HW_SYS_COUNT = 30,
 };
 
 /*
@@ -104,6 +166,9 @@ enum {
 	HW_OBJ_ENDPOINT = 3,
 	HW_OBJ_SIGNAL_RECEIVER = 4,
 	HW_OBJ_SIGNAL_CONTEXT = 5,
+	HW_OBJ_REPLY = 6,      /* a deferred reply (HW_SYS_REPLY_CAP) */
+	HW_OBJ_MEMORY = 7,     /* a memory object: a run of physical frames */
+	HW_OBJ_PD_FACTORY = 8, /* the right to create protection domains (the root's) */
 
 	/* rights */
 	HW_RIGHT_CALL = 1 << 0, /* endpoint: call */
@@ -111,6 +176,21 @@ enum {
 	HW_RIGHT_SUBMIT = 1 << 2, /* signal context: submit */
 	HW_RIGHT_WAKE = 1 << 3,   /* thread: wake */
 	HW_RIGHT_OWNER = 1 << 4,  /* dropping it destroys the object; never transferred */
+	HW_RIGHT_READ = 1 << 5,   /* memory: map readable */
+	HW_RIGHT_WRITE = 1 << 6,  /* memory: map writable */
+	HW_RIGHT_EXEC = 1 << 7,   /* memory: map executable */
+	HW_RIGHT_MANAGE = 1 << 8, /* domain: map into it, start threads in it, give it caps */
+	HW_RIGHT_CREATE = 1 << 9, /* factory: create domains */
+	HW_RIGHTS_ALL = (1 << 10) - 1,
+
+	/* the root's extra slots (the others are free in every other domain) */
+	HW_CAP_FACTORY = HW_CAP_SLOTS - 1,     /* the domain factory (HW_RIGHT_CREATE) */
+	HW_CAP_BOOT_MODULE = HW_CAP_SLOTS - 2, /* module i in slot HW_CAP_BOOT_MODULE - i */
+
+	/* mem_map's rights: HW_MAP_READ alone, with HW_MAP_WRITE or with HW_MAP_EXEC */
+	HW_MAP_READ = 1 << 0,
+	HW_MAP_WRITE = 1 << 1,
+	HW_MAP_EXEC = 1 << 2,
 
 	HW_MSG_WORDS = 512, /* payload words per message: 4 KiB */
 	HW_MSG_CAPS = 4,    /* capabilities per message */
@@ -126,10 +206,42 @@ enum {
 typedef struct {
 	uint64_t msg[HW_MSG_WORDS]; /* payload: first page */
 	uint64_t caps[HW_MSG_CAPS]; /* capability indices: the sender's, then the receiver's */
-	uint64_t badge;             /* signal_wait: the badge of the context delivered */
+	uint64_t badge; /* signal_wait: the context's badge; a call received: its capability's */
 } hw_utcb_t;
 
 _Static_assert(sizeof(hw_utcb_t) <= HW_UTCB_SIZE, "UTCB layout");
+
+/*
+ * The boot modules, as the root finds them: the kernel writes this table at the start of the
+ * root's first UTCB (msg[]) before its first instruction, so the root reads it before its first
+ * IPC. Each module i (in boot order, ELF or not, started by the kernel or not; empty modules are
+ * left out) is a read-only memory object (HW_RIGHT_READ | HW_RIGHT_EXEC, not owned: it is never
+ * freed) in slot `slot` (HW_CAP_BOOT_MODULE - i) of the root's space; `size` is its length in
+ * bytes (the object covers whole pages: the bytes after size in its last page are unspecified),
+ * `started` says whether the kernel started it as a domain (see the kernel's README for the
+ * hw-start module that makes it leave programs to the root).
+ */
+#define HW_BOOT_MAGIC 0x746f6f62656e6e67ULL /* "gnneboot" in memory */
+
+enum {
+	HW_BOOT_MODULES = 32,
+	HW_BOOT_NAME = 64,
+};
+
+typedef struct {
+	uint64_t slot;
+	uint64_t size;
+	uint64_t started;
+	char name[HW_BOOT_NAME]; /* NUL-terminated */
+} hw_boot_module_t;
+
+typedef struct {
+	uint64_t magic; /* HW_BOOT_MAGIC */
+	uint64_t count;
+	hw_boot_module_t modules[HW_BOOT_MODULES];
+} hw_boot_table_t;
+
+_Static_assert(sizeof(hw_boot_table_t) <= HW_MSG_WORDS * 8, "boot table in msg[]");
 
 enum {
 	HW_PRINT_MAX = 256, /* bytes per print call */
@@ -151,6 +263,7 @@ enum {
 #define HW_USER_STACK_TOP HW_USER_END
 #define HW_UTCB_BASE 0x00007fff00000000UL
 #define HW_USER_IMAGE_END HW_UTCB_BASE
+#define HW_USER_CANONICAL_END 0x0000800000000000UL /* fs_base takes any address below */
 
 static inline int64_t hw_syscall4(
 	uint64_t number, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3)
@@ -160,6 +273,47 @@ static inline int64_t hw_syscall4(
 
 	__asm__ volatile("syscall"
 			 : "=a"(result), "+D"(a0), "+S"(a1), "+d"(a2), "+r"(r10)
+			 : "a"(number)
+			 : "rcx", "r11", "memory");
+	return result;
+}
+
+/*
+ * Faults. A domain with a fault handler (HW_SYS_FAULT_HANDLER: an endpoint capability with
+ * HW_RIGHT_CALL, badged to tell faults apart, registered through a capability that may manage the
+ * domain) does not end when one of its threads faults (except NMI, #DF, #MC): the thread calls the
+ * endpoint instead, without a timeout, with the message HW_FAULT_WORDS words long below (the badge
+ * is the registered capability's). The reply decides, whichever way it comes (reply_wait or a
+ * deferred reply): msg[0] == HW_FAULT_RESUME retries the faulting instruction with the thread's
+ * registers untouched (after the handler mapped memory, say), anything else (or no word) ends
+ * the thread, the last one its domain. Nothing is written into the faulting thread's UTCB. When
+ * the handler cannot answer (the endpoint is destroyed, the server thread ends, its reply
+ * capability is dropped) or the registered capability is stale when the fault happens, the domain
+ * ends by its fault as without a handler.
+ */
+enum {
+	HW_FAULT_THREAD = 0, /* msg[]: the thread's index in its domain (its UTCB's place) */
+	HW_FAULT_VECTOR = 1, /* the exception vector (14: page fault) */
+	HW_FAULT_ERROR = 2,  /* the error code the CPU pushed (0 where it pushes none) */
+	HW_FAULT_RIP = 3,
+	HW_FAULT_ADDR = 4, /* CR2 for a page fault, else 0 */
+	HW_FAULT_RSP = 5,
+	HW_FAULT_WORDS = 6,
+	HW_FAULT_RESUME =
+		0, /* reply msg[0]: retry the instruction; anything else ends the thread */
+};
+
+/* The same with six arguments: the fifth in R8, the sixth in R9 (mem_map). */
+static inline int64_t hw_syscall6(uint64_t number, uint64_t a0, uint64_t a1, uint64_t a2,
+	uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	register uint64_t r10 __asm__("r10") = a3;
+	register uint64_t r8 __asm__("r8") = a4;
+	register uint64_t r9 __asm__("r9") = a5;
+	int64_t result;
+
+	__asm__ volatile("syscall"
+			 : "=a"(result), "+D"(a0), "+S"(a1), "+d"(a2), "+r"(r10), "+r"(r8), "+r"(r9)
 			 : "a"(number)
 			 : "rcx", "r11", "memory");
 	return result;

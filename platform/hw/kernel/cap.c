@@ -33,7 +33,7 @@ gn_err_t hw_cap_get(hw_cspace_t const *cs, uint64_t idx, hw_cap_slot_t *slot)
 }
 
 gn_err_t hw_cap_lookup(
-	hw_cspace_t const *cs, uint64_t idx, uint8_t type, uint8_t rights, hw_obj_t **obj)
+	hw_cspace_t const *cs, uint64_t idx, uint8_t type, uint16_t rights, hw_obj_t **obj)
 {
 	hw_cap_slot_t s;
 	gn_err_t err = hw_cap_get(cs, idx, &s);
@@ -68,13 +68,13 @@ unsigned hw_cspace_free_count(hw_cspace_t const *cs)
 	return n;
 }
 
-void hw_cap_set(hw_cspace_t *cs, unsigned idx, hw_obj_t *obj, uint8_t rights)
+void hw_cap_set(hw_cspace_t *cs, unsigned idx, hw_obj_t *obj, uint16_t rights)
 {
 	cs->slots[idx] = (hw_cap_slot_t){.obj = obj, .gen = obj->gen, .rights = rights};
 	cs->used++;
 }
 
-gn_err_t hw_cap_insert(hw_cspace_t *cs, hw_obj_t *obj, uint8_t rights, uint64_t *idx)
+gn_err_t hw_cap_insert(hw_cspace_t *cs, hw_obj_t *obj, uint16_t rights, uint64_t *idx)
 {
 	int slot = hw_cspace_free_slot(cs);
 
@@ -98,7 +98,57 @@ gn_err_t hw_cap_drop(hw_cspace_t *cs, uint64_t idx, hw_obj_t **destroy)
 	return GN_OK;
 }
 
-uint8_t hw_cap_transfer_rights(uint8_t rights)
+uint16_t hw_cap_transfer_rights(uint16_t rights)
 {
-	return rights & (uint8_t) ~(HW_RIGHT_RECV | HW_RIGHT_OWNER);
+	return rights & (uint16_t) ~(HW_RIGHT_RECV | HW_RIGHT_OWNER | HW_RIGHT_MANAGE);
+}
+
+gn_err_t hw_cap_insert_copy(
+	hw_cspace_t *cs, hw_cap_slot_t const *src, uint16_t rights, uint64_t *idx)
+{
+	int slot = hw_cspace_free_slot(cs);
+
+	if (slot < 0)
+		return GN_ERR_OUT_OF_CAPS;
+	cs->slots[slot] = (hw_cap_slot_t){
+		.obj = src->obj, .gen = src->gen, .badge = src->badge, .rights = rights};
+	cs->used++;
+	*idx = (uint64_t)slot;
+	return GN_OK;
+}
+
+void hw_cap_set_copy(hw_cspace_t *cs, unsigned idx, hw_cap_slot_t const *src, uint16_t rights)
+{
+	cs->slots[idx] = (hw_cap_slot_t){
+		.obj = src->obj, .gen = src->gen, .badge = src->badge, .rights = rights};
+	cs->used++;
+}
+
+gn_err_t hw_cap_mint(hw_cap_slot_t const *src, uint64_t rights, uint64_t badge, hw_cap_slot_t *out)
+{
+	if (rights & ~(uint64_t)HW_RIGHTS_ALL)
+		return GN_ERR_INVALID_ARG;
+	if (badge != 0 && src->obj->type != HW_OBJ_ENDPOINT)
+		return GN_ERR_INVALID_ARG;
+	if (badge != 0 &&
+		((src->badge != 0 && badge != src->badge) || !(src->rights & HW_RIGHT_RECV)))
+		return GN_ERR_DENIED;
+	*out = *src;
+	out->rights = src->rights & (uint16_t)rights & (uint16_t)~HW_RIGHT_OWNER;
+	out->badge = src->badge != 0 ? src->badge : badge;
+	return GN_OK;
+}
+
+unsigned hw_cspace_revoke_badge(hw_cspace_t *cs, hw_obj_t const *obj, uint64_t badge)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < HW_CAP_SLOTS && badge != 0; i++) {
+		hw_cap_slot_t *s = &cs->slots[i];
+		if (s->obj == obj && s->badge == badge && s->gen == obj->gen) {
+			s->gen = HW_CAP_GEN_REVOKED;
+			n++;
+		}
+	}
+	return n;
 }

@@ -9,8 +9,15 @@
  * pools; an object's memory is reused only through hw_obj_init, which keeps the generation going.
  *
  * Rights (HW_RIGHT_*) travel with a slot. A copy made for another space (IPC transfer) loses
- * HW_RIGHT_RECV and HW_RIGHT_OWNER: only the creator's first capability receives on an endpoint or
- * waits on a signal receiver, and only it destroys the object by dropping.
+ * HW_RIGHT_RECV, HW_RIGHT_OWNER and HW_RIGHT_MANAGE: only the creator's first capability receives
+ * on an endpoint or waits on a signal receiver, only it destroys the object by dropping, and a
+ * domain that sends its own capability (slot 0 may manage itself) hands over no control of it.
+ *
+ * Badges: a slot referring to an endpoint may carry a badge, set once by minting a copy of an
+ * unbadged capability (seL4's mint); copies of it keep it. A receiver learns the badge of the
+ * capability a call came through. All copies minted with one badge form a group the endpoint's
+ * owner revokes at once (hw_cspace_revoke_badge marks each slot stale by itself) without
+ * destroying the endpoint; destroying it revokes every copy, badged or not, by its generation.
  *
  * Pure logic without CPU access or allocation: the kernel and the unit tests use it alike. Nothing
  * here blocks or fails halfway: each function checks, then changes.
@@ -28,10 +35,14 @@ typedef struct {
 } hw_obj_t;
 
 typedef struct {
-	hw_obj_t *obj; /* NULL: the slot is empty */
-	uint64_t gen;  /* obj->gen when the slot was filled */
-	uint8_t rights;
+	hw_obj_t *obj;  /* NULL: the slot is empty */
+	uint64_t gen;   /* obj->gen when the slot was filled; HW_CAP_GEN_REVOKED: revoked alone */
+	uint64_t badge; /* endpoints: what a receiver learns of a call through it (0: none) */
+	uint16_t rights;
 } hw_cap_slot_t;
+
+/* A slot generation no object ever has: the slot alone was revoked (hw_cspace_revoke_badge). */
+#define HW_CAP_GEN_REVOKED UINT64_MAX
 
 typedef struct {
 	hw_cap_slot_t slots[HW_CAP_SLOTS];
@@ -52,7 +63,7 @@ void hw_cspace_init(hw_cspace_t *cs);
  * GN_ERR_INVALID_CAP (idx out of range, the slot empty or of another type), GN_ERR_REVOKED (the
  * object was destroyed), GN_ERR_DENIED (a right is missing).
  */
-gn_err_t hw_cap_lookup(hw_cspace_t const *cs, uint64_t idx, uint8_t type, uint8_t rights,
+gn_err_t hw_cap_lookup(hw_cspace_t const *cs, uint64_t idx, uint8_t type, uint16_t rights,
 	hw_obj_t **obj) GN_MUST_CHECK;
 
 /* Like hw_cap_lookup for any type and no rights: *slot is the slot's copy. */
@@ -65,13 +76,14 @@ int hw_cspace_free_slot(hw_cspace_t const *cs);
 unsigned hw_cspace_free_count(hw_cspace_t const *cs);
 
 /* Fills the empty slot idx with obj (alive) and rights. */
-void hw_cap_set(hw_cspace_t *cs, unsigned idx, hw_obj_t *obj, uint8_t rights);
+void hw_cap_set(hw_cspace_t *cs, unsigned idx, hw_obj_t *obj, uint16_t rights);
 
 /*
  * Fills the lowest free slot with obj and rights and stores its index in *idx. Errors:
  * GN_ERR_OUT_OF_CAPS (no free slot).
  */
-gn_err_t hw_cap_insert(hw_cspace_t *cs, hw_obj_t *obj, uint8_t rights, uint64_t *idx) GN_MUST_CHECK;
+gn_err_t hw_cap_insert(
+	hw_cspace_t *cs, hw_obj_t *obj, uint16_t rights, uint64_t *idx) GN_MUST_CHECK;
 
 /*
  * Empties slot idx; when it held the owning capability of a live object, *destroy is that object
@@ -81,6 +93,34 @@ gn_err_t hw_cap_insert(hw_cspace_t *cs, hw_obj_t *obj, uint8_t rights, uint64_t 
 gn_err_t hw_cap_drop(hw_cspace_t *cs, uint64_t idx, hw_obj_t **destroy) GN_MUST_CHECK;
 
 /* The rights a copy of a capability with rights gets in another space. */
-uint8_t hw_cap_transfer_rights(uint8_t rights);
+uint16_t hw_cap_transfer_rights(uint16_t rights);
+
+/*
+ * Fills the lowest free slot of cs with a copy of src (a live slot of any space: its object,
+ * generation and badge) with rights, and stores its index in *idx. Errors: GN_ERR_OUT_OF_CAPS.
+ */
+gn_err_t hw_cap_insert_copy(
+	hw_cspace_t *cs, hw_cap_slot_t const *src, uint16_t rights, uint64_t *idx) GN_MUST_CHECK;
+
+/* Fills the empty slot idx of cs with a copy of src (object, generation, badge) with rights. */
+void hw_cap_set_copy(hw_cspace_t *cs, unsigned idx, hw_cap_slot_t const *src, uint16_t rights);
+
+/*
+ * Minting (HW_SYS_CAP_MINT): the rights and badge of a copy of src with at most rights and badge,
+ * in *out. A copy never owns; a badge is for endpoints only, is set only through a capability
+ * that may receive (the server's side: a client cannot forge the badge of another object) and
+ * cannot be changed once set (badge 0 keeps it). Errors: GN_ERR_INVALID_ARG (rights outside
+ * HW_RIGHTS_ALL, a badge for another type), GN_ERR_DENIED (a badge through a capability without
+ * HW_RIGHT_RECV, or one that differs from src's).
+ */
+gn_err_t hw_cap_mint(hw_cap_slot_t const *src, uint64_t rights, uint64_t badge,
+	hw_cap_slot_t *out) GN_MUST_CHECK;
+
+/*
+ * Revokes every slot of cs that refers to obj with badge (not 0): each answers GN_ERR_REVOKED
+ * from then on, until dropped, while the object and its other capabilities live on. Returns how
+ * many it revoked.
+ */
+unsigned hw_cspace_revoke_badge(hw_cspace_t *cs, hw_obj_t const *obj, uint64_t badge);
 
 #endif

@@ -92,6 +92,26 @@ gn_err_t hw_frames_alloc(hw_frames_t *fa, uint64_t *phys)
 	return GN_OK;
 }
 
+gn_err_t hw_frames_alloc_run(hw_frames_t *fa, size_t count, uint64_t *phys)
+{
+	size_t run = 0;
+
+	if (count == 0)
+		return GN_ERR_INVALID_ARG;
+	for (size_t f = 0; f < fa->frames; f++) {
+		run = gn_bitmap_is_set(&fa->used, f) ? 0 : run + 1;
+		if (run < count)
+			continue;
+		for (size_t i = f + 1 - count; i <= f; i++) {
+			if (gn_bitmap_alloc_at(&fa->used, i) != GN_OK)
+				return GN_ERR_OUT_OF_RAM; /* cannot happen: free above */
+		}
+		*phys = (uint64_t)(f + 1 - count) * HW_FRAME_SIZE;
+		return GN_OK;
+	}
+	return GN_ERR_OUT_OF_RAM;
+}
+
 gn_err_t hw_frames_free(hw_frames_t *fa, uint64_t phys)
 {
 	if (phys % HW_FRAME_SIZE != 0 || !is_usable(fa, phys / HW_FRAME_SIZE))

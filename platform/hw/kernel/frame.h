@@ -43,6 +43,12 @@ gn_err_t hw_frames_init(hw_frames_t *fa, uint64_t *used_words, uint64_t *usable_
 gn_err_t hw_frames_alloc(hw_frames_t *fa, uint64_t *phys) GN_MUST_CHECK;
 
 /*
+ * Allocates count physically contiguous free frames (the lowest such run) and stores the first's
+ * address. Errors: GN_ERR_INVALID_ARG (count 0), GN_ERR_OUT_OF_RAM (no run that long).
+ */
+gn_err_t hw_frames_alloc_run(hw_frames_t *fa, size_t count, uint64_t *phys) GN_MUST_CHECK;
+
+/*
  * Frees the frame at phys. GN_ERR_INVALID_ARG when phys is not the start of a usable frame
  * (unaligned, outside, reserved), GN_ERR_NOT_FOUND when it is free already.
  */

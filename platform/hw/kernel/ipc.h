@@ -12,6 +12,11 @@
  * when its whole domain ends. Destroying an endpoint gives every thread on its queues
  * GN_ERR_REVOKED.
  *
+ * Badges: the server learns the badge of the capability a call came through in its UTCB's badge
+ * word (0: unbadged); a queued call keeps the badge it was made with. Revoking a badge revokes
+ * every copy minted with it in every space (the endpoint's other capabilities stay) and fails the
+ * queued calls made through them with GN_ERR_REVOKED; calls taken already are answered normally.
+ *
  * Blocking is thread.c's: a blocked thread's RAX holds what a timeout gives, and whoever ends the
  * block stores the real result before hw_thread_unblock. Nothing here fails halfway: every
  * capability of a message is checked (msg.c) before the first thing changes.
@@ -19,12 +24,25 @@
 #ifndef GNEISS_HW_IPC_H
 #define GNEISS_HW_IPC_H
 
+#include "msg.h"
 #include "thread.h"
 
 enum {
 	HW_ENDPOINTS = 64,
 	HW_FAST_WORDS = 8,
 };
+
+/* Ends t's block with result: its IPC state is cleared, it becomes ready. */
+void hw_ipc_resume(hw_thread_t *t, int64_t result);
+
+/* t's end of a message transfer: its space and its UTCB. */
+hw_msg_end_t hw_ipc_end(hw_thread_t *t);
+
+/*
+ * Makes the faulting thread t (running, fault[] filled) a caller on the endpoint obj (alive) with
+ * badge: its fault message goes to a waiting server at once, or it is queued; it blocks.
+ */
+void hw_ipc_fault_call(hw_thread_t *t, hw_obj_t *obj, uint64_t badge);
 
 /* Takes t off whatever IPC queue or link its block is on (its block ends early or it ends). */
 void hw_ipc_cancel(hw_thread_t *t);
@@ -35,7 +53,7 @@ void hw_ipc_thread_ended(hw_thread_t *t);
 /* Destroys every endpoint, signal receiver and signal context pd owns. */
 void hw_ipc_pd_ended(hw_pd_t *pd);
 
-/* Destroys a live object that an owning capability named (any type but threads and domains). */
+/* Destroys a live object that an owning capability named (any type but threads). */
 void hw_ipc_destroy(hw_obj_t *obj);
 
 /* The kernel's boot endpoint, owned by pd (the root); NULL when none is left. */
@@ -55,5 +73,6 @@ hw_frame_t *hw_ipc_fast(hw_thread_t *t);
 int64_t hw_call_ep_create(hw_thread_t *t, uint64_t const arg[4]);
 int64_t hw_call_call(hw_thread_t *t, uint64_t const arg[4]);
 int64_t hw_call_reply_wait(hw_thread_t *t, uint64_t const arg[4]);
+int64_t hw_call_ep_revoke_badge(hw_thread_t *t, uint64_t const arg[4]);
 
 #endif

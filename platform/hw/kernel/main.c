@@ -7,11 +7,14 @@
  * naming the field, never a crash. Then the kernel switches to its own page tables, checks its
  * frame allocator against the reservations, starts the timer, and starts each boot module that is
  * an ELF program (it begins with the ELF magic) in a protection domain of its own, named after the
- * module; a program that fails the checks is reported and not started. The first user thread then
+ * module (only those a module named hw-start lists, when there is one: the root starts the
+ * others itself); a program that fails the checks is reported and not started. The root (the
+ * first domain) gets every module as a read-only memory object and the boot table (mem.c). The first user thread then
  * runs, and from there on the kernel is entered only by kernel calls, faults and interrupts
  * (trap.c). With no program among the modules the kernel exits as before: core does not exist yet.
  */
 #include <gneiss/fmt.h>
+#include <gneiss/string.h>
 
 #include "apic.h"
 #include "cpu_setup.h"
@@ -19,6 +22,7 @@
 #include "frame.h"
 #include "layout.h"
 #include "log.h"
+#include "mem.h"
 #include "multiboot.h"
 #include "paging.h"
 #include "pd.h"
@@ -35,7 +39,11 @@ enum {
 	TEXT_MAX = 4 * 64 + 1, /* an escaped string of up to 64 bytes */
 	TICK_US = 1000,
 	SLICE_TICKS = 10,
+	START_LIST_MAX = 4096, /* bytes of the start list read */
 };
+
+/* A boot module of this name lists the ELF modules the kernel starts; the others it leaves. */
+static char const START_LIST[] = "hw-start";
 
 static hw_boot_info_t boot_info;
 static hw_frames_t frames;
@@ -167,25 +175,73 @@ static bool is_elf(hw_module_t const *m)
 	return m->range.size >= 4 && b[0] == 0x7f && b[1] == 'E' && b[2] == 'L' && b[3] == 'F';
 }
 
-/* Starts every ELF module as a protection domain; returns how many started. */
+/* The module named START_LIST, or NULL. */
+static hw_module_t const *start_list(void)
+{
+	for (size_t i = 0; i < boot_info.module_count; i++) {
+		if (gn_strcmp(boot_info.modules[i].name, START_LIST) == 0)
+			return &boot_info.modules[i];
+	}
+	return NULL;
+}
+
+/* Whether name is a whole word of list's first START_LIST_MAX bytes (words: printable runs). */
+static bool listed(hw_module_t const *list, char const *name)
+{
+	uint8_t const *text = hw_phys_to_virt(list->range.base);
+	size_t size = list->range.size < START_LIST_MAX ? list->range.size : START_LIST_MAX;
+	size_t len = gn_strlen(name);
+
+	for (size_t i = 0; i < size;) {
+		size_t j = i;
+		while (j < size && text[j] > ' ' && text[j] < 0x7f)
+			j++;
+		if (j - i == len && gn_memcmp(text + i, name, len) == 0)
+			return true;
+		i = j + 1;
+	}
+	return false;
+}
+
+/*
+ * Starts the ELF modules as protection domains (all of them, or only those a START_LIST module
+ * names); returns how many started. Then the root gets every module as a memory object.
+ */
 static size_t start_programs(void)
 {
+	static bool started[HW_MB_MODULES_MAX];
+	hw_module_t const *list = start_list();
 	char why[HW_LOG_LINE_MAX];
-	size_t started = 0;
+	size_t count = 0;
+	hw_pd_t *root;
 
 	hw_pds_init(&pt_mem, features.nx, &frames);
+	hw_mem_init(&frames);
 	for (size_t i = 0; i < boot_info.module_count; i++) {
 		hw_module_t const *m = &boot_info.modules[i];
 		if (!is_elf(m))
 			continue;
+		if (list && !listed(list, m->name)) {
+			hw_log("module %zu '%s' not started: left to the root", i, m->name);
+			continue;
+		}
 		if (hw_pd_start(m->name, hw_phys_to_virt(m->range.base), m->range.size, why,
 			    sizeof(why)) != GN_OK) {
 			hw_log("module %zu '%s' not started: %s", i, m->name, why);
 			continue;
 		}
-		started++;
+		started[i] = true;
+		count++;
 	}
-	return started;
+	root = hw_pd_root();
+	if (root) {
+		hw_mem_boot_modules(root, &boot_info, started, root->threads[0].utcb[0]);
+		hw_log("pd '%s' holds the %zu boot modules as memory objects (slots %d down) and "
+		       "the "
+		       "domain factory (slot %d)",
+			root->name, boot_info.module_count, HW_CAP_BOOT_MODULE, HW_CAP_FACTORY);
+	}
+	return count;
 }
 
 static void log_features(void)

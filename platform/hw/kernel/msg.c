@@ -43,7 +43,7 @@ gn_err_t hw_msg_transfer(
 		to->msg[i] = from->msg[i];
 	for (uint64_t i = 0; i < caps; i++) {
 		uint64_t idx;
-		if (hw_cap_insert(to->cs, slots[i].obj, hw_cap_transfer_rights(slots[i].rights),
+		if (hw_cap_insert_copy(to->cs, &slots[i], hw_cap_transfer_rights(slots[i].rights),
 			    &idx) != GN_OK)
 			break;
 		to->caps[given++] = idx;

@@ -10,6 +10,7 @@
 #include "ipc.h"
 #include "load.h"
 #include "log.h"
+#include "mem.h"
 #include "paging.h"
 #include "pd.h"
 
@@ -21,6 +22,7 @@ static size_t frames_before; /* free frames before the first domain */
 static size_t running;
 static hw_pd_t *root;     /* the first domain started */
 static hw_obj_t *boot_ep; /* owned by the root */
+static hw_obj_t factory;  /* the root's HW_CAP_FACTORY */
 
 void hw_pds_init(hw_pt_mem_t const *mem, bool nx, hw_frames_t const *frames)
 {
@@ -33,6 +35,25 @@ void hw_pds_init(hw_pt_mem_t const *mem, bool nx, hw_frames_t const *frames)
 size_t hw_pd_count(void)
 {
 	return running;
+}
+
+hw_pd_t *hw_pd_slot(size_t i)
+{
+	return i < HW_PD_MAX && pds[i].used ? &pds[i] : NULL;
+}
+
+hw_pd_t *hw_pd_root(void)
+{
+	return root;
+}
+
+unsigned hw_pds_revoke_badge(hw_obj_t const *obj, uint64_t badge)
+{
+	unsigned n = 0;
+
+	for (size_t i = 0; i < HW_PD_MAX; i++)
+		n += pds[i].used ? hw_cspace_revoke_badge(&pds[i].caps, obj, badge) : 0;
+	return n;
 }
 
 static gn_err_t load(
@@ -73,12 +94,14 @@ static void fresh(hw_pd_t *pd)
  */
 static void bootstrap_caps(hw_pd_t *pd)
 {
-	hw_cap_set(&pd->caps, HW_CAP_PD, &pd->obj, 0);
+	hw_cap_set(&pd->caps, HW_CAP_PD, &pd->obj, HW_RIGHT_MANAGE);
 	hw_cap_set(&pd->caps, HW_CAP_THREAD, &pd->threads[0].obj, HW_RIGHT_WAKE);
-	if (pd == root)
+	if (pd == root) {
 		hw_cap_set(&pd->caps, HW_CAP_BOOT_EP, boot_ep,
 			HW_RIGHT_CALL | HW_RIGHT_RECV | HW_RIGHT_OWNER);
-	else if (boot_ep->type == HW_OBJ_ENDPOINT)
+		hw_obj_init(&factory, HW_OBJ_PD_FACTORY);
+		hw_cap_set(&pd->caps, HW_CAP_FACTORY, &factory, HW_RIGHT_CREATE);
+	} else if (boot_ep->type == HW_OBJ_ENDPOINT)
 		hw_cap_set(&pd->caps, HW_CAP_BOOT_EP, boot_ep, HW_RIGHT_CALL);
 }
 
@@ -137,14 +160,48 @@ static GN_NORETURN void all_ended(void)
 	hw_exit(0);
 }
 
+gn_err_t hw_pd_create(hw_pd_t *owner, char const *name, hw_pd_t **out)
+{
+	hw_pd_t *pd = NULL;
+	gn_err_t err;
+
+	for (size_t i = 0; i < HW_PD_MAX && !pd; i++)
+		pd = pds[i].used ? NULL : &pds[i];
+	if (!pd)
+		return GN_ERR_LIMIT;
+	fresh(pd);
+	err = hw_pt_create(&pd->pt, pt_mem, cpu_nx, hw_paging_kernel_pml4());
+	if (err != GN_OK) {
+		pd->used = false;
+		return err;
+	}
+	gn_ignore(gn_strlcpy(pd->name, name, sizeof(pd->name)));
+	pd->owner = owner;
+	owner->objects++;
+	hw_cap_set(&pd->caps, HW_CAP_PD, &pd->obj, HW_RIGHT_MANAGE);
+	running++;
+	hw_log("pd '%s' created by '%s' (empty, %zu page-table frame)", pd->name, owner->name,
+		pd->pt.tables + 1);
+	*out = pd;
+	return GN_OK;
+}
+
 void hw_pd_end(hw_pd_t *pd, char const *how)
 {
-	size_t frames = pd->pt.tables + pd->pt.owned + 1;
+	size_t frames;
 
 	pd->ending = true;
 	for (unsigned i = 0; i < HW_PD_THREADS; i++)
 		hw_thread_end(&pd->threads[i]);
+	for (size_t i = 0; i < HW_PD_MAX; i++) {
+		if (pds[i].used && !pds[i].ending && pds[i].owner == pd)
+			hw_pd_end(&pds[i], "ended with its owner");
+	}
+	if (pd->owner)
+		pd->owner->objects--;
 	hw_ipc_pd_ended(pd);
+	hw_mem_pd_ended(pd);
+	frames = pd->pt.tables + pd->pt.owned + 1;
 	hw_cspace_init(&pd->caps);
 	hw_obj_destroy(&pd->obj);
 	hw_thread_drop_space(pd->pt.root);

@@ -1,13 +1,18 @@
 /*
- * Protection domains: an address space built from a boot module's ELF program, its threads, its
- * capability space, and their end.
+ * Protection domains: an address space built from a boot module's ELF program (or created empty
+ * by the holder of the domain factory, manage.c), its threads, its capability space, and their
+ * end.
  *
  * A domain owns every frame it uses (page tables, program, stacks, UTCBs, through its hw_pt_t) and
  * gives them all back when it ends, whichever way: its exit call, the exit of its last thread, or
  * a fault. It starts with the capabilities of hw_syscall.h's slot layout; the first domain started
  * is the root, which owns the boot endpoint. When it ends, its threads end first (their IPC
  * partners get errors), then the objects it owns are destroyed, which revokes every capability to
- * them, then its own capabilities go. When the last domain has ended, the kernel checks that every
+ * them, then its own capabilities go. A domain created by another (its owner) ends also when the
+ * owner drops its owning capability or ends (children first); its memory mappings are forgotten
+ * with its page tables, and the memory objects it owns are unmapped everywhere and freed (mem.h).
+ * The root also holds the domain factory and the boot modules (main.c, mem.c). When the last
+ * domain has ended, the kernel checks that every
  * frame the domains took is free again and exits with 0 (there is nothing else to run yet).
  */
 #ifndef GNEISS_HW_PD_H
@@ -40,6 +45,23 @@ gn_err_t hw_pd_start(char const *name, uint8_t const *elf, size_t size, char *wh
  * last domain, checks the frames and exits the machine.
  */
 void hw_pd_end(hw_pd_t *pd, char const *how);
+
+/* Revokes every capability to obj with badge in every domain (hw_cspace_revoke_badge). */
+unsigned hw_pds_revoke_badge(hw_obj_t const *obj, uint64_t badge);
+
+/* Domain table entry i if it is in use, else NULL (i < HW_PD_MAX). */
+hw_pd_t *hw_pd_slot(size_t i);
+
+/* The root (the first domain started), or NULL. */
+hw_pd_t *hw_pd_root(void);
+
+/*
+ * Creates an empty domain named name (checked by the caller) owned by owner: page tables with
+ * only the kernel half, slot 0 itself (HW_RIGHT_MANAGE), no thread. It counts as one of owner's
+ * objects and ends when owner drops its owning capability, when owner ends, or when its last
+ * thread ends. Errors: GN_ERR_LIMIT (the domain table is full), GN_ERR_OUT_OF_RAM.
+ */
+gn_err_t hw_pd_create(hw_pd_t *owner, char const *name, hw_pd_t **out) GN_MUST_CHECK;
 
 /* Domains that run. */
 size_t hw_pd_count(void);

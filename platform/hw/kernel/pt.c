@@ -110,6 +110,19 @@ gn_err_t hw_pt_map(hw_pt_t *pt, uint64_t va, uint64_t pa, unsigned flags)
 	return GN_OK;
 }
 
+gn_err_t hw_pt_unmap(hw_pt_t *pt, uint64_t va)
+{
+	uint64_t *leaf = in_user_range(va) && va % PAGE == 0 ? find_leaf(pt, va) : NULL;
+
+	if (!leaf || !(*leaf & PTE_PRESENT))
+		return GN_ERR_NOT_FOUND;
+	if (*leaf & PTE_OWNED)
+		return GN_ERR_DENIED;
+	*leaf = 0;
+	pt->pages--;
+	return GN_OK;
+}
+
 bool hw_pt_lookup(hw_pt_t const *pt, uint64_t va, uint64_t *pa, unsigned *flags)
 {
 	uint64_t const *leaf = in_user_range(va) ? find_leaf(pt, va) : NULL;

@@ -63,6 +63,13 @@ gn_err_t hw_pt_create(
 gn_err_t hw_pt_map(hw_pt_t *pt, uint64_t va, uint64_t pa, unsigned flags) GN_MUST_CHECK;
 
 /*
+ * Removes the mapping of the page at va, which must not be owned (its frame belongs to someone
+ * else); the caller flushes the TLB. The tables stay. Errors: GN_ERR_NOT_FOUND (va unaligned,
+ * outside the user range or not mapped), GN_ERR_DENIED (the page is owned).
+ */
+gn_err_t hw_pt_unmap(hw_pt_t *pt, uint64_t va) GN_MUST_CHECK;
+
+/*
  * True when the page holding va is mapped; then *pa is the address va translates to and *flags
  * what is allowed (HW_PT_WRITE, HW_PT_EXEC as the hardware enforces it, HW_PT_OWNED).
  */

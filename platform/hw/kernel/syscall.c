@@ -5,9 +5,13 @@
  */
 #include <gneiss/fmt.h>
 
+#include "fault.h"
 #include "ipc.h"
 #include "log.h"
+#include "manage.h"
+#include "mem.h"
 #include "pd.h"
+#include "reply.h"
 #include "signal.h"
 #include "syscall.h"
 
@@ -176,6 +180,28 @@ static int64_t call_cap_info(hw_thread_t *t, uint64_t const arg[4])
 	return (int64_t)HW_CAP_INFO(slot.obj->type, slot.rights);
 }
 
+static int64_t call_cap_mint(hw_thread_t *t, uint64_t const arg[4])
+{
+	hw_cap_slot_t src, copy;
+	uint64_t idx;
+	gn_err_t err = hw_cap_get(&t->pd->caps, arg[0], &src);
+
+	if (err == GN_OK)
+		err = hw_cap_mint(&src, arg[1], arg[2], &copy);
+	if (err == GN_OK)
+		err = hw_cap_insert_copy(&t->pd->caps, &copy, copy.rights, &idx);
+	return err == GN_OK ? (int64_t)idx : error(err);
+}
+
+/* Any canonical lower-half address: TLS may lie anywhere the domain maps memory. */
+static int64_t call_fs_base(hw_thread_t *t, uint64_t const arg[4])
+{
+	if (arg[0] >= HW_USER_CANONICAL_END)
+		return error(GN_ERR_INVALID_ARG);
+	t->fs_base = arg[0];
+	return 0;
+}
+
 static hw_handler_t const handlers[HW_SYS_COUNT] = {
 	[HW_SYS_PRINT] = call_print,
 	[HW_SYS_YIELD] = call_yield,
@@ -195,12 +221,25 @@ static hw_handler_t const handlers[HW_SYS_COUNT] = {
 	[HW_SYS_SIGNAL_CONTEXT] = hw_call_signal_context,
 	[HW_SYS_SUBMIT] = hw_call_submit,
 	[HW_SYS_SIGNAL_WAIT] = hw_call_signal_wait,
+	[HW_SYS_FS_BASE] = call_fs_base,
+	[HW_SYS_CAP_MINT] = call_cap_mint,
+	[HW_SYS_EP_REVOKE_BADGE] = hw_call_ep_revoke_badge,
+	[HW_SYS_REPLY_CAP] = hw_call_reply_cap,
+	[HW_SYS_REPLY] = hw_call_reply,
+	[HW_SYS_MEM_CREATE] = hw_call_mem_create,
+	[HW_SYS_MEM_MAP] = hw_call_mem_map,
+	[HW_SYS_MEM_UNMAP] = hw_call_mem_unmap,
+	[HW_SYS_PD_CREATE] = hw_call_pd_create,
+	[HW_SYS_THREAD_START] = hw_call_thread_start,
+	[HW_SYS_CAP_GIVE] = hw_call_cap_give,
+	[HW_SYS_FAULT_HANDLER] = hw_call_fault_handler,
 };
 
 void hw_syscall(hw_thread_t *t)
 {
 	uint64_t number = t->regs.rax;
-	uint64_t const arg[4] = {t->regs.rdi, t->regs.rsi, t->regs.rdx, t->regs.r10};
+	uint64_t const arg[6] = {
+		t->regs.rdi, t->regs.rsi, t->regs.rdx, t->regs.r10, t->regs.r8, t->regs.r9};
 	int64_t result = number < HW_SYS_COUNT && handlers[number] ? handlers[number](t, arg)
 								   : error(GN_ERR_BAD_MSG);
 

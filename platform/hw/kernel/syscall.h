@@ -8,7 +8,10 @@
  * A handler returns the caller's result (a negated gn_err_t for a refusal), or HW_NO_REPLY when it
  * blocked the caller with the result a timeout gives already stored, or ended the caller (exit),
  * whose registers must not be touched afterwards. syscall.c has the table and the calls of
- * threads and capabilities, ipc.c those of endpoints, signal.c those of signals.
+ * threads and capabilities (with minting and the FS base), ipc.c those of endpoints (with badge
+ * revocation), signal.c those of signals, reply.c deferred replies, mem.c memory objects,
+ * manage.c domain management, fault.c fault handlers. Handlers get six argument words (RDI, RSI,
+ * RDX, R10, R8, R9); all but mem_map read at most four.
  */
 #ifndef GNEISS_HW_SYSCALL_KERNEL_H
 #define GNEISS_HW_SYSCALL_KERNEL_H
@@ -17,7 +20,8 @@
 
 #define HW_NO_REPLY INT64_MIN
 
-typedef int64_t (*hw_handler_t)(hw_thread_t *t, uint64_t const arg[4]);
+/* arg has six words (RDI, RSI, RDX, R10, R8, R9); most calls read the first four. */
+typedef int64_t (*hw_handler_t)(hw_thread_t *t, uint64_t const *arg);
 
 /* Carries out the kernel call that thread t made (its saved registers hold the arguments). */
 void hw_syscall(hw_thread_t *t);

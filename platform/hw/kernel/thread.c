@@ -1,6 +1,7 @@
 /* Threads, blocking and the scheduler's mechanics (see thread.h). */
 #include "cpu.h"
 #include "exit.h"
+#include "fault.h"
 #include "ipc.h"
 #include "layout.h"
 #include "log.h"
@@ -21,6 +22,7 @@ static hw_thread_t *current;
 static uint64_t now; /* ticks since the timer started */
 static unsigned tick_us;
 static uint64_t loaded_root; /* the page tables in CR3 */
+static uint64_t loaded_fs;   /* the FS base in the MSR */
 
 void hw_threads_init(unsigned slice_ticks, unsigned tick)
 {
@@ -28,6 +30,8 @@ void hw_threads_init(unsigned slice_ticks, unsigned tick)
 	gn_list_init(&timeouts);
 	tick_us = tick;
 	loaded_root = hw_read_cr3();
+	loaded_fs = 0;
+	hw_wrmsr(HW_MSR_FS_BASE, 0);
 }
 
 hw_thread_t *hw_thread_current(void)
@@ -181,6 +185,11 @@ static hw_frame_t *enter(hw_thread_t *t)
 		loaded_root = t->pd->pt.root;
 		hw_write_cr3(loaded_root);
 	}
+	if (t->fs_base != loaded_fs) {
+		/* user mode cannot change it (CR4.FSGSBASE stays clear): nothing to save */
+		loaded_fs = t->fs_base;
+		hw_wrmsr(HW_MSR_FS_BASE, loaded_fs);
+	}
 	current = t;
 	hw_cpu0.save_top = (uint64_t)(&t->regs + 1);
 	sanitise(&t->regs);
@@ -192,15 +201,18 @@ hw_frame_t *hw_thread_schedule(void)
 	hw_sched_item_t *item;
 	hw_thread_t *t, *prev = current;
 
-	while (!(item = hw_sched_pick(&sched))) {
-		if (gn_list_empty(&timeouts)) {
-			hw_log("every thread waits without a timeout: nothing can run any more");
-			hw_exit(HW_EXIT_DEADLOCK);
+	do {
+		while (!(item = hw_sched_pick(&sched))) {
+			if (gn_list_empty(&timeouts)) {
+				hw_log("every thread waits without a timeout: nothing can run any "
+				       "more");
+				hw_exit(HW_EXIT_DEADLOCK);
+			}
+			current = NULL;
+			hw_wait_for_interrupt();
 		}
-		current = NULL;
-		hw_wait_for_interrupt();
-	}
-	t = GN_CONTAINER_OF(item, hw_thread_t, sched);
+		t = GN_CONTAINER_OF(item, hw_thread_t, sched);
+	} while (t->fault_end != HW_FAULT_END_NONE && hw_fault_reap(t));
 	if (prev && prev != t && prev->state == HW_THREAD_READY &&
 		prev->regs.vector != HW_VECTOR_SYSCALL)
 		prev->preemptions++;

@@ -23,13 +23,21 @@
 
 #include "cap.h"
 #include "cpu_tables.h"
+#include "mapping.h"
 #include "pt.h"
 #include "sched.h"
 
 enum {
 	HW_PD_MAX = 16,
 	HW_PD_NAME_MAX = 63,
-	HW_PD_OBJECTS = 32, /* endpoints, signal receivers and contexts a domain may own */
+	HW_PD_OBJECTS = 32,     /* endpoints, signals, replies, memory, domains a domain may own */
+	HW_PD_MEM_PAGES = 8192, /* pages of memory objects a domain may own: 32 MiB */
+};
+
+enum {
+	HW_FAULT_END_NONE = 0,
+	HW_FAULT_END_THREAD = 1, /* the handler answered: end the thread */
+	HW_FAULT_END_PD = 2,     /* the handler is gone: end the domain by its fault */
 };
 
 typedef enum {
@@ -44,10 +52,11 @@ typedef struct hw_thread hw_thread_t;
 /* What a BLOCKED thread waits for in IPC (ipc.c, signal.c); HW_IPC_NONE for sleep and wait. */
 typedef enum {
 	HW_IPC_NONE,
-	HW_IPC_SEND,   /* its call is queued on an endpoint (blocked_on) */
-	HW_IPC_REPLY,  /* a server (server) took its call; it waits for the reply */
-	HW_IPC_RECV,   /* waits on an endpoint (blocked_on) for a call */
-	HW_IPC_SIGNAL, /* waits on a signal receiver (blocked_on) */
+	HW_IPC_SEND,     /* its call is queued on an endpoint (blocked_on) */
+	HW_IPC_REPLY,    /* a server (server) took its call; it waits for the reply */
+	HW_IPC_RECV,     /* waits on an endpoint (blocked_on) for a call */
+	HW_IPC_SIGNAL,   /* waits on a signal receiver (blocked_on) */
+	HW_IPC_DEFERRED, /* its server made the reply a capability (blocked_on: reply.c's object) */
 } hw_ipc_state_t;
 
 struct hw_thread {
@@ -71,6 +80,11 @@ struct hw_thread {
 	hw_thread_t *server;     /* REPLY: the thread that took its call */
 	hw_thread_t *caller;     /* the thread whose call it took and has not answered */
 	bool reply_lost;         /* that caller went away before the answer */
+	uint64_t send_badge;     /* SEND: the badge of the capability it called through */
+	uint64_t fs_base;        /* its FS base (user TLS), loaded whenever it runs */
+	bool faulting;           /* its call is a fault message (fault.h): fault[] the words */
+	uint8_t fault_end;       /* HW_FAULT_END_*: what the scheduler does before it runs again */
+	uint64_t fault[HW_FAULT_WORDS];
 };
 
 struct hw_pd {
@@ -78,7 +92,11 @@ struct hw_pd {
 	bool used;
 	bool ending; /* hw_pd_end is tearing it down */
 	hw_cspace_t caps;
-	unsigned objects; /* kernel objects it owns (endpoints, signal receivers and contexts) */
+	unsigned objects;   /* kernel objects it owns (HW_PD_OBJECTS) */
+	hw_pd_t *owner;     /* the domain that created it (HW_SYS_PD_CREATE); NULL: a boot module */
+	uint64_t mem_pages; /* pages of the memory objects it owns */
+	hw_mapping_t maps[HW_PD_MAPPINGS];
+	hw_cap_slot_t fault_ep; /* the fault handler's endpoint (fault.h); obj NULL: none */
 	char name[HW_PD_NAME_MAX + 1];
 	hw_pt_t pt;
 	hw_thread_t threads[HW_PD_THREADS];

@@ -18,6 +18,7 @@
 
 #include "apic.h"
 #include "cpu.h"
+#include "fault.h"
 #include "ipc.h"
 #include "log.h"
 #include "pd.h"
@@ -79,7 +80,8 @@ static void user_fault(hw_thread_t *t, hw_frame_t *frame)
 		hw_exception(frame);
 	gn_ignore(gn_fmt(who, sizeof(who), NULL, "pd '%s' thread %u: ", t->pd->name, t->index));
 	hw_exception_report(who, frame, cr2);
-	hw_pd_end(t->pd, "ended by its fault");
+	if (!hw_fault_send(t, frame, cr2))
+		hw_pd_end(t->pd, "ended by its fault");
 }
 
 static void from_user(hw_thread_t *t, hw_frame_t *frame)

@@ -6,7 +6,9 @@
  * past it) and the canonical hole, and around the program's own buffer (partly valid, partly
  * not), and capability indices (mostly the few slots in use, some anywhere). Before a call its
  * UTCB's capability words get random indices now and then, so messages carry random capabilities.
- * Every result must be a success or one of the documented refusals; anything else ends the
+ * The new calls of domain management, memory objects, badges and deferred replies get the same
+ * treatment (with random fifth and sixth arguments in R8 and R9); an empty domain it creates ends
+ * with it. Every result must be a success or one of the documented refusals; anything else ends the
  * program with 1. Calls that would end the program or block it for long (exit, thread exit, thread
  * creation, whose random thread would fault, and a sleep, wait, call, reply_wait or signal wait
  * longer than 2 ms or for ever) are skipped: they are tested where their effects can be observed
@@ -15,6 +17,8 @@
  * still serves it, reports the tally and exits with 0.
  */
 #include "user.h"
+
+#define SCRATCH 0x100000000UL /* free user memory for the fuzzed mappings */
 
 enum {
 	CALLS = 50000,
@@ -36,9 +40,11 @@ static uint64_t next(void)
 
 static uint64_t value(void)
 {
-	switch (next() % 10) {
+	switch (next() % 12) {
 	case 8:
-	case 9: return next() % 12; /* a capability index, likely in use */
+	case 9: return next() % 12;                   /* a capability index, likely in use */
+	case 10: return SCRATCH + next() % 64 * 4096; /* a page where mem_map may succeed */
+	case 11: return next() % 8 * 4096;            /* a size or offset of whole pages */
 	case 0: return next();
 	case 1: return next() % 320;
 	case 2: return ~0ULL - next() % 16;
@@ -47,6 +53,54 @@ static uint64_t value(void)
 	case 5: return HW_USER_END - 0x20000 + next() % 0x40000;
 	case 6: return (uint64_t)buffer - BUFFER + next() % (3 * BUFFER);
 	default: return 0x0000800000000000ULL - 0x8000 + next() % 0x10000;
+	}
+}
+
+/*
+ * For half of the calls of memory objects and domain management: arguments that may well be
+ * valid (capability indices in use, free pages, small page-aligned sizes, the domain factory, a
+ * name in its buffer), so that these calls succeed, overlap and fail on each other's state too.
+ */
+/* what the last successful mem_create and pd_create gave, where the last mem_map mapped */
+static uint64_t last_mem, last_pd, last_va;
+
+static void shape(uint64_t number, uint64_t arg[6])
+{
+	uint64_t page = SCRATCH + next() % 8 * 4096, cap = next() % 12, other = next() % 12;
+
+	switch (number) {
+	case HW_SYS_MEM_CREATE: arg[0] = (1 + next() % 8) * 4096; break;
+	case HW_SYS_MEM_MAP:
+		arg[0] = next() % 4 ? last_mem : cap;
+		arg[1] = next() % 2 ? HW_CAP_PD : next() % 2 ? last_pd : other;
+		arg[2] = page;
+		arg[3] = next() % 2 * 4096;
+		arg[4] = (1 + next() % 4) * 4096;
+		arg[5] = next() % 8;
+		break;
+	case HW_SYS_MEM_UNMAP:
+		arg[0] = next() % 2 ? HW_CAP_PD : next() % 2 ? last_pd : other;
+		arg[1] = next() % 2 ? last_va : page;
+		break;
+	case HW_SYS_PD_CREATE:
+		arg[0] = next() % 2 ? HW_CAP_FACTORY : cap;
+		arg[1] = (uint64_t)buffer + next() % BUFFER;
+		arg[2] = 1 + next() % 8;
+		break;
+	case HW_SYS_CAP_GIVE:
+		arg[0] = cap;
+		arg[1] = other;
+		arg[2] = next() % HW_CAP_SLOTS;
+		arg[3] = next() % (HW_RIGHTS_ALL + 1);
+		break;
+	case HW_SYS_FAULT_HANDLER:
+	case HW_SYS_CAP_MINT:
+	case HW_SYS_EP_REVOKE_BADGE:
+		arg[0] = cap;
+		arg[1] = number == HW_SYS_FAULT_HANDLER ? other : next() % (HW_RIGHTS_ALL + 1);
+		arg[2] = next() % 4;
+		break;
+	default: break;
 	}
 }
 
@@ -68,14 +122,19 @@ static bool skipped(uint64_t number, uint64_t const arg[4])
 	int t = timeout_arg(number);
 
 	return number == HW_SYS_EXIT || number == HW_SYS_THREAD_EXIT ||
-	       number == HW_SYS_THREAD_CREATE ||
+	       number == HW_SYS_THREAD_CREATE || number == HW_SYS_THREAD_START ||
 	       (t >= 0 && arg[t] <= HW_SLEEP_MAX_US && (arg[t] > BLOCK_MAX_US || arg[t] == 0));
 }
 
 /* Whether a refusal err of call number is one that it documents. */
 static bool documented(uint64_t number, int64_t r)
 {
-	bool caps = number >= HW_SYS_WAKE && number != HW_SYS_TIME;
+	bool caps = number >= HW_SYS_WAKE && number != HW_SYS_TIME && number != HW_SYS_FS_BASE &&
+		    number != HW_SYS_REPLY_CAP && number != HW_SYS_MEM_CREATE;
+	bool creates = number == HW_SYS_EP_CREATE || number == HW_SYS_SIGNAL_RECEIVER ||
+		       number == HW_SYS_SIGNAL_CONTEXT || number == HW_SYS_CAP_MINT ||
+		       number == HW_SYS_REPLY_CAP || number == HW_SYS_MEM_CREATE ||
+		       number == HW_SYS_PD_CREATE;
 
 	switch (-r) {
 	case GN_ERR_BAD_MSG:
@@ -84,10 +143,15 @@ static bool documented(uint64_t number, int64_t r)
 	case GN_ERR_TIMEOUT: return timeout_arg(number) >= 0;
 	case GN_ERR_INVALID_CAP:
 	case GN_ERR_REVOKED: return caps;
-	case GN_ERR_LIMIT:
-	case GN_ERR_OUT_OF_CAPS:
-		return number == HW_SYS_EP_CREATE || number == HW_SYS_SIGNAL_RECEIVER ||
-		       number == HW_SYS_SIGNAL_CONTEXT;
+	case GN_ERR_OUT_OF_CAPS: return creates;
+	case GN_ERR_LIMIT: return creates || number == HW_SYS_MEM_MAP;
+	case GN_ERR_NOT_FOUND:
+		return number == HW_SYS_REPLY_CAP || number == HW_SYS_REPLY ||
+		       number == HW_SYS_REPLY_WAIT || number == HW_SYS_MEM_UNMAP;
+	case GN_ERR_EXISTS: return number == HW_SYS_MEM_MAP || number == HW_SYS_CAP_GIVE;
+	case GN_ERR_OUT_OF_RAM:
+		return number == HW_SYS_MEM_CREATE || number == HW_SYS_MEM_MAP ||
+		       number == HW_SYS_PD_CREATE;
 	default: return false;
 	}
 }
@@ -95,13 +159,13 @@ static bool documented(uint64_t number, int64_t r)
 int main(void)
 {
 	unsigned long ok = 0, bad_msg = 0, invalid = 0, denied = 0, timeouts = 0, skips = 0;
-	unsigned long cap_refusals = 0, limits = 0;
+	unsigned long cap_refusals = 0, limits = 0, accepted[HW_SYS_COUNT] = {0};
 
 	for (unsigned i = 0; i < BUFFER; i++)
 		buffer[i] = 'x';
 	for (unsigned i = 0; i < CALLS; i++) {
 		uint64_t number = next() % 4 ? next() % (HW_SYS_COUNT + 2) : value();
-		uint64_t const arg[4] = {value(), value(), value(), value()};
+		uint64_t arg[6] = {value(), value(), value(), value(), value(), value()};
 		int64_t r;
 
 		if (skipped(number, arg)) {
@@ -110,10 +174,16 @@ int main(void)
 		}
 		if (next() % 8 == 0)
 			main_utcb->caps[next() % HW_MSG_CAPS] = value();
-		r = hw_syscall4(number, arg[0], arg[1], arg[2], arg[3]);
-		if (r >= 0)
+		if (next() % 2)
+			shape(number, arg);
+		r = hw_syscall6(number, arg[0], arg[1], arg[2], arg[3], arg[4], arg[5]);
+		if (r >= 0) {
 			ok++;
-		else if (!documented(number, r)) {
+			accepted[number < HW_SYS_COUNT ? number : 0]++;
+			last_mem = number == HW_SYS_MEM_CREATE ? (uint64_t)r : last_mem;
+			last_pd = number == HW_SYS_PD_CREATE ? (uint64_t)r : last_pd;
+			last_va = number == HW_SYS_MEM_MAP ? arg[2] : last_va;
+		} else if (!documented(number, r)) {
 			out("call %u: number 0x%lx (0x%lx, 0x%lx, 0x%lx, 0x%lx) gave %ld", i,
 				number, arg[0], arg[1], arg[2], arg[3], r);
 			return 1;
@@ -133,6 +203,13 @@ int main(void)
 	out("%u calls: %lu accepted, %lu unknown numbers or bad messages, %lu invalid arguments, "
 	    "%lu denied, %lu capability refusals, %lu limits, %lu timeouts, %lu skipped",
 		CALLS, ok, bad_msg, invalid, denied, cap_refusals, limits, timeouts, skips);
+	out("accepted: fs_base %lu, cap_mint %lu, ep_revoke_badge %lu, mem_create %lu, mem_map "
+	    "%lu, "
+	    "mem_unmap %lu, pd_create %lu, cap_give %lu, fault_handler %lu",
+		accepted[HW_SYS_FS_BASE], accepted[HW_SYS_CAP_MINT],
+		accepted[HW_SYS_EP_REVOKE_BADGE], accepted[HW_SYS_MEM_CREATE],
+		accepted[HW_SYS_MEM_MAP], accepted[HW_SYS_MEM_UNMAP], accepted[HW_SYS_PD_CREATE],
+		accepted[HW_SYS_CAP_GIVE], accepted[HW_SYS_FAULT_HANDLER]);
 	if (sys_print("still served", 12) != 0 || sys_sleep(WITNESS_US) != 0)
 		return 1;
 	return 0;

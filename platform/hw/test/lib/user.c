@@ -98,6 +98,67 @@ int64_t sys_signal_wait(uint64_t receiver, uint64_t timeout_us)
 	return hw_syscall4(HW_SYS_SIGNAL_WAIT, receiver, timeout_us, 0, 0);
 }
 
+int64_t sys_fs_base(uint64_t address)
+{
+	return hw_syscall4(HW_SYS_FS_BASE, address, 0, 0, 0);
+}
+
+int64_t sys_cap_mint(uint64_t cap, uint64_t rights, uint64_t badge)
+{
+	return hw_syscall4(HW_SYS_CAP_MINT, cap, rights, badge, 0);
+}
+
+int64_t sys_ep_revoke_badge(uint64_t ep, uint64_t badge)
+{
+	return hw_syscall4(HW_SYS_EP_REVOKE_BADGE, ep, badge, 0, 0);
+}
+
+int64_t sys_reply_cap(void)
+{
+	return hw_syscall4(HW_SYS_REPLY_CAP, 0, 0, 0, 0);
+}
+
+int64_t sys_reply(uint64_t reply_cap, uint64_t info)
+{
+	return hw_syscall4(HW_SYS_REPLY, reply_cap, info, 0, 0);
+}
+
+int64_t sys_mem_create(uint64_t size)
+{
+	return hw_syscall4(HW_SYS_MEM_CREATE, size, 0, 0, 0);
+}
+
+int64_t sys_mem_map(
+	uint64_t mem, uint64_t pd, uint64_t va, uint64_t offset, uint64_t size, uint64_t flags)
+{
+	return hw_syscall6(HW_SYS_MEM_MAP, mem, pd, va, offset, size, flags);
+}
+
+int64_t sys_mem_unmap(uint64_t pd, uint64_t va)
+{
+	return hw_syscall4(HW_SYS_MEM_UNMAP, pd, va, 0, 0);
+}
+
+int64_t sys_pd_create(uint64_t factory, char const *name, size_t len)
+{
+	return hw_syscall4(HW_SYS_PD_CREATE, factory, (uint64_t)name, len, 0);
+}
+
+int64_t sys_thread_start(uint64_t pd, uint64_t entry, uint64_t stack_top, uint64_t prio)
+{
+	return hw_syscall4(HW_SYS_THREAD_START, pd, entry, stack_top, prio);
+}
+
+int64_t sys_cap_give(uint64_t pd, uint64_t cap, uint64_t slot, uint64_t rights)
+{
+	return hw_syscall4(HW_SYS_CAP_GIVE, pd, cap, slot, rights);
+}
+
+int64_t sys_fault_handler(uint64_t pd, uint64_t ep)
+{
+	return hw_syscall4(HW_SYS_FAULT_HANDLER, pd, ep, 0, 0);
+}
+
 int64_t sys_thread_create(thread_fn_t fn, uint64_t arg, void *stack, size_t size, unsigned prio)
 {
 	uint64_t top = ((uint64_t)stack + size) & ~15UL;

@@ -35,6 +35,21 @@ int64_t sys_signal_context(uint64_t receiver, uint64_t badge);
 int64_t sys_submit(uint64_t context);
 int64_t sys_signal_wait(uint64_t receiver, uint64_t timeout_us);
 
+/* The calls of milestone 4 (hw_syscall.h): TLS, badges, deferred replies, memory, domains. */
+int64_t sys_fs_base(uint64_t address);
+int64_t sys_cap_mint(uint64_t cap, uint64_t rights, uint64_t badge);
+int64_t sys_ep_revoke_badge(uint64_t ep, uint64_t badge);
+int64_t sys_reply_cap(void);
+int64_t sys_reply(uint64_t reply_cap, uint64_t info);
+int64_t sys_mem_create(uint64_t size);
+int64_t sys_mem_map(
+	uint64_t mem, uint64_t pd, uint64_t va, uint64_t offset, uint64_t size, uint64_t flags);
+int64_t sys_mem_unmap(uint64_t pd, uint64_t va);
+int64_t sys_pd_create(uint64_t factory, char const *name, size_t len);
+int64_t sys_thread_start(uint64_t pd, uint64_t entry, uint64_t stack_top, uint64_t prio);
+int64_t sys_cap_give(uint64_t pd, uint64_t cap, uint64_t slot, uint64_t rights);
+int64_t sys_fault_handler(uint64_t pd, uint64_t ep);
+
 /* The time stamp counter (under QEMU's -icount shift=0: instructions executed). */
 static inline uint64_t rdtsc(void)
 {
