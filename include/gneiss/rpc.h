@@ -88,6 +88,13 @@ gn_err_t gn_rpc_dispatch(gn_rpc_iface_t const *iface, void const *ops, void *obj
 	gn_rpc_request_t *req, gn_ipc_buf_t const *request, gn_ipc_buf_t *reply) GN_MUST_CHECK;
 
 /*
+ * Makes reply, as gn_rpc_dispatch left it, the answer to send for req with status err (not
+ * GN_RPC_DEFERRED): on success it carries the first reply->hdr.num_caps of req->caps_out, on an
+ * error nothing but err; every capability of req->caps_out it does not carry is dropped.
+ */
+void gn_rpc_reply_complete(gn_rpc_request_t *req, gn_err_t err, gn_ipc_buf_t *reply);
+
+/*
  * Checks a reply (framed already) against the call's declaration: at most num_out capabilities,
  * and with status GN_OK a payload of exactly res_len bytes. GN_OK or BAD_MSG.
  */

@@ -1,12 +1,14 @@
 /*
  * Formatting of log lines into a LOG session. The session capability is the one piece of global
- * state: set once at startup, read by every thread.
+ * state: set once at startup, read by every thread. Without one, a line goes to the platform's
+ * console, if it has one (on hw: the kernel's print, while no core serves LOG there).
  */
 #include <stdarg.h>
 
 #include <gneiss/fmt.h>
 #include <gneiss/log.h>
 #include <gneiss/string.h>
+#include <gn_platform.h>
 #include <gn_trace.h>
 #include <gneiss/log_session.h>
 
@@ -28,7 +30,10 @@ static void vlog(char const *prefix, char const *fmt, va_list ap)
 	(void)gn_fmt_buf_vappend(&b, fmt, ap); /* a cut line is still logged */
 	size_t const len = gn_strnlen(args.text, sizeof(args.text));
 	gn_trace(GN_TRACE_LOG, 0, len, args.text, len);
-	gn_ignore(gn_log_session_write(log_cap, &args, &res, NULL, NULL));
+	if (gn_cap_valid(log_cap))
+		gn_ignore(gn_log_session_write(log_cap, &args, &res, NULL, NULL));
+	else
+		gn_platform_console_write(args.text, len);
 }
 
 void gn_log(char const *fmt, ...)

@@ -26,6 +26,12 @@ static inline struct gn_trace_thread *gn_platform_trace_thread(void)
 }
 #endif
 
+/*
+ * Writes a log line that has no LOG session to go to (before one exists) to the platform's own
+ * console, where it has one.
+ */
+void gn_platform_console_write(char const *text, size_t len);
+
 /* Ends every thread of the component with exit code value. */
 GN_NORETURN void gn_platform_exit(int value);
 

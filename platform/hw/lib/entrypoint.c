@@ -325,17 +325,7 @@ static void invoke(gn_ep_t *ep, object_t *o, gn_err_t err)
 		return; /* answered later through the reply capability */
 	if (err == GN_RPC_DEFERRED)
 		err = GN_ERR_OUT_OF_CAPS; /* the kernel had no reply capability for it */
-	if (err != GN_OK) {
-		for (unsigned i = 0; i < req.num_caps_out; i++)
-			gn_cap_drop(req.caps_out[i]);
-		ep->reply.hdr = (gn_ipc_header_t){(uint32_t)err, 0, 0, 0};
-	} else {
-		for (unsigned i = 0; i < ep->reply.hdr.num_caps; i++)
-			ep->reply.caps[i] = req.caps_out[i];
-		for (unsigned i = ep->reply.hdr.num_caps; i < req.num_caps_out; i++)
-			gn_cap_drop(req.caps_out[i]);
-	}
-	ep->reply.hdr.word = (uint32_t)err;
+	gn_rpc_reply_complete(&req, err, &ep->reply);
 	ep->have_reply = true;
 }
 

@@ -438,17 +438,7 @@ static void serve_request(gn_ep_t *ep, unsigned slot)
 		gn_cap_drop(req.caps_in[i]);
 	if (err == (gn_err_t)GN_RPC_DEFERRED)
 		return;
-	if (err != GN_OK) {
-		for (unsigned i = 0; i < req.num_caps_out; i++)
-			gn_cap_drop(req.caps_out[i]);
-		ep->reply.hdr = (gn_ipc_header_t){(uint32_t)err, 0, 0, 0};
-	} else {
-		for (unsigned i = 0; i < ep->reply.hdr.num_caps; i++)
-			ep->reply.caps[i] = req.caps_out[i];
-		for (unsigned i = ep->reply.hdr.num_caps; i < req.num_caps_out; i++)
-			gn_cap_drop(req.caps_out[i]);
-	}
-	ep->reply.hdr.word = (uint32_t)err;
+	gn_rpc_reply_complete(&req, err, &ep->reply);
 	if (ch->fd < 0 || ch->gen != req.channel_gen) { /* the handler dissolved its own object */
 		for (unsigned i = 0; i < ep->reply.hdr.num_caps; i++)
 			gn_cap_drop(ep->reply.caps[i]);
