@@ -11,7 +11,9 @@
  *   channel is full or broken loses that channel;
  * - capabilities go only to a client that read everything sent to it before (see send_reply);
  * - objects and channels live in fixed tables, bounded per object (MAX_CHANNELS_PER_OBJECT), so no
- *   client can make a server grow without bound.
+ *   client can make a server grow without bound. A table's slots from its top on were never used:
+ *   scans stop there, and a slot is set up when the top first passes it (core's tables, sized by
+ *   the system's capabilities, are large and mostly never touched).
  * epoll data words carry (kind, slot, generation), so a stale event never reaches a reused slot.
  * Signal contexts sit in a second epoll set, itself watched by the first: so a thread that must wait
  * without serving RPC (a client waiting for a session) can still dispatch signals alone.
@@ -71,6 +73,7 @@ struct gn_ep {
 	object_t *objects;   /* own_objects, or what lx_ep_provide gave */
 	channel_t *channels;
 	unsigned max_objects, max_channels;
+	unsigned top_objects, top_channels, top_fds; /* slots from here on never used */
 	object_t own_objects[MAX_OBJECTS];
 	channel_t own_channels[MAX_CHANNELS];
 	signal_t signals[MAX_SIGNALS];
@@ -102,6 +105,46 @@ static gn_err_t watch(gn_ep_t *ep, int fd, uint64_t data)
 	return watch_in(ep->epoll_fd, fd, data);
 }
 
+/* The first free object slot, raising the top when all below it are used; max_objects: none. */
+static unsigned free_object(gn_ep_t *ep)
+{
+	unsigned slot = 0;
+
+	while (slot < ep->top_objects && ep->objects[slot].local_fd >= 0)
+		slot++;
+	if (slot == ep->top_objects && slot < ep->max_objects) {
+		ep->objects[slot] = (object_t){.local_fd = -1};
+		ep->top_objects++;
+	}
+	return slot;
+}
+
+static unsigned free_channel(gn_ep_t *ep)
+{
+	unsigned slot = 0;
+
+	while (slot < ep->top_channels && ep->channels[slot].fd >= 0)
+		slot++;
+	if (slot == ep->top_channels && slot < ep->max_channels) {
+		ep->channels[slot] = (channel_t){.fd = -1};
+		ep->top_channels++;
+	}
+	return slot;
+}
+
+static unsigned free_fd_watch(gn_ep_t *ep)
+{
+	unsigned slot = 0;
+
+	while (slot < ep->top_fds && ep->fds[slot].fd >= 0)
+		slot++;
+	if (slot == ep->top_fds && slot < ep->max_fds) {
+		ep->fds[slot] = (fd_watch_t){.fd = -1};
+		ep->top_fds++;
+	}
+	return slot;
+}
+
 gn_err_t gn_ep_create(gn_ep_t **out)
 {
 	for (unsigned i = 0; i < MAX_EPS; i++) {
@@ -127,14 +170,9 @@ gn_err_t gn_ep_create(gn_ep_t **out)
 		ep->channels = ep->own_channels;
 		ep->max_objects = MAX_OBJECTS;
 		ep->max_channels = MAX_CHANNELS;
-		for (unsigned j = 0; j < MAX_OBJECTS; j++)
-			ep->objects[j].local_fd = -1;
-		for (unsigned j = 0; j < MAX_CHANNELS; j++)
-			ep->channels[j].fd = -1;
 		ep->fds = ep->own_fds;
 		ep->max_fds = MAX_FDS;
-		for (unsigned j = 0; j < MAX_FDS; j++)
-			ep->fds[j].fd = -1;
+		ep->top_objects = ep->top_channels = ep->top_fds = 0;
 		*out = ep;
 		return GN_OK;
 	}
@@ -144,11 +182,9 @@ gn_err_t gn_ep_create(gn_ep_t **out)
 gn_err_t gn_ep_manage(
 	gn_ep_t *ep, void *obj, gn_rpc_iface_t const *iface, void const *ops, gn_cap_t *cap)
 {
-	unsigned slot = 0;
+	unsigned const slot = free_object(ep);
 	int sv[2];
 
-	while (slot < ep->max_objects && ep->objects[slot].local_fd >= 0)
-		slot++;
 	if (slot == ep->max_objects)
 		return GN_ERR_LIMIT;
 	if (lx_socketpair_seqpacket(sv) < 0)
@@ -174,7 +210,7 @@ static object_t *object_of(gn_ep_t *ep, gn_cap_t cap, unsigned *slot)
 
 	if (ident == 0)
 		return NULL;
-	for (unsigned i = 0; i < ep->max_objects; i++)
+	for (unsigned i = 0; i < ep->top_objects; i++)
 		if (ep->objects[i].local_fd >= 0 && ep->objects[i].ident == ident) {
 			*slot = i;
 			return &ep->objects[i];
@@ -214,7 +250,7 @@ static void reap_closed_channels(gn_ep_t *ep, unsigned obj_slot)
 	struct lx_timespec const now = {0, 0};
 	unsigned n = 0;
 
-	for (unsigned i = 0; i < ep->max_channels && n < MAX_CHANNELS_PER_OBJECT; i++)
+	for (unsigned i = 0; i < ep->top_channels && n < MAX_CHANNELS_PER_OBJECT; i++)
 		if (ep->channels[i].fd >= 0 && ep->channels[i].object == obj_slot) {
 			fds[n] = (struct lx_pollfd){ep->channels[i].fd, LX_EPOLLIN, 0};
 			slots[n++] = i;
@@ -233,7 +269,7 @@ void gn_ep_dissolve(gn_ep_t *ep, gn_cap_t cap)
 
 	if (!o)
 		return;
-	for (unsigned i = 0; i < ep->max_channels; i++)
+	for (unsigned i = 0; i < ep->top_channels; i++)
 		if (ep->channels[i].fd >= 0 && ep->channels[i].object == slot)
 			close_channel(ep, i);
 	lx_close(o->local_fd);
@@ -244,9 +280,9 @@ void gn_ep_dissolve(gn_ep_t *ep, gn_cap_t cap)
 
 void gn_ep_destroy(gn_ep_t *ep)
 {
-	for (unsigned i = 0; i < ep->max_channels; i++)
+	for (unsigned i = 0; i < ep->top_channels; i++)
 		close_channel(ep, i);
-	for (unsigned i = 0; i < ep->max_objects; i++) {
+	for (unsigned i = 0; i < ep->top_objects; i++) {
 		object_t *o = &ep->objects[i];
 		if (o->local_fd >= 0)
 			lx_close(o->local_fd);
@@ -258,7 +294,7 @@ void gn_ep_destroy(gn_ep_t *ep)
 			gn_cap_drop(s->cap);
 		*s = (signal_t){.cap = GN_CAP_INVALID, .gen = s->gen + 1};
 	}
-	for (unsigned i = 0; i < ep->max_fds; i++)
+	for (unsigned i = 0; i < ep->top_fds; i++)
 		ep->fds[i] = (fd_watch_t){.fd = -1, .gen = ep->fds[i].gen + 1};
 	lx_close(ep->epoll_fd); /* the watched descriptors stay their owners' */
 	lx_close(ep->signal_epoll_fd);
@@ -301,22 +337,21 @@ void gn_ep_sigh_dissolve(gn_ep_t *ep, gn_cap_t sig)
 
 gn_err_t lx_ep_watch(gn_ep_t *ep, int fd, lx_fd_fn_t fn, void *ctx)
 {
-	for (unsigned i = 0; i < ep->max_fds; i++) {
-		fd_watch_t *w = &ep->fds[i];
-		if (w->fd >= 0)
-			continue;
-		gn_err_t err = watch(ep, fd, item(ITEM_FD, i, w->gen + 1));
-		if (err != GN_OK)
-			return err;
-		*w = (fd_watch_t){fd, w->gen + 1, fn, ctx};
-		return GN_OK;
-	}
-	return GN_ERR_LIMIT;
+	unsigned const slot = free_fd_watch(ep);
+
+	if (slot == ep->max_fds)
+		return GN_ERR_LIMIT;
+	fd_watch_t *w = &ep->fds[slot];
+	gn_err_t err = watch(ep, fd, item(ITEM_FD, slot, w->gen + 1));
+	if (err != GN_OK)
+		return err;
+	*w = (fd_watch_t){fd, w->gen + 1, fn, ctx};
+	return GN_OK;
 }
 
 void lx_ep_unwatch(gn_ep_t *ep, int fd)
 {
-	for (unsigned i = 0; i < ep->max_fds; i++) {
+	for (unsigned i = 0; i < ep->top_fds; i++) {
 		fd_watch_t *w = &ep->fds[i];
 		if (w->fd != fd)
 			continue;
@@ -342,10 +377,8 @@ static void accept_channel(gn_ep_t *ep, unsigned obj_slot)
 	bool const valid = ep->request.hdr.word == LX_CHANNEL_OPEN && n == 1 &&
 			   lx_fstat(fds[0], &st) == 0 && (st.mode & S_IFMT) == S_IFSOCK &&
 			   o->channels < MAX_CHANNELS_PER_OBJECT;
-	unsigned slot = 0;
-	while (valid && slot < ep->max_channels && ep->channels[slot].fd >= 0)
-		slot++;
-	if (!valid || slot == ep->max_channels) {
+	unsigned const slot = valid ? free_channel(ep) : ep->max_channels;
+	if (slot == ep->max_channels) {
 		for (unsigned i = 0; i < n; i++)
 			lx_close(fds[i]);
 		return;
@@ -457,7 +490,7 @@ void gn_ep_reply(gn_rpc_token_t token, gn_err_t status, void const *res, size_t 
 	gn_cap_t const *caps, unsigned num_caps)
 {
 	gn_ep_t *ep = token.ep;
-	channel_t *ch = token.channel < ep->max_channels ? &ep->channels[token.channel] : NULL;
+	channel_t *ch = token.channel < ep->top_channels ? &ep->channels[token.channel] : NULL;
 	gn_ipc_buf_t *reply = &ep->deferred_reply;
 
 	if (!ch || ch->fd < 0 || ch->gen != token.gen || !ch->deferred ||
@@ -518,10 +551,10 @@ static void handle(gn_ep_t *ep, struct lx_epoll_event const *ev)
 	unsigned const slot = (unsigned)(ev->data >> 32) & 0xffffff;
 	uint32_t const gen = (uint32_t)ev->data;
 
-	if (kind == ITEM_OBJECT && slot < ep->max_objects && ep->objects[slot].gen == gen &&
+	if (kind == ITEM_OBJECT && slot < ep->top_objects && ep->objects[slot].gen == gen &&
 		ep->objects[slot].local_fd >= 0)
 		accept_channel(ep, slot);
-	else if (kind == ITEM_CHANNEL && slot < ep->max_channels && ep->channels[slot].gen == gen &&
+	else if (kind == ITEM_CHANNEL && slot < ep->top_channels && ep->channels[slot].gen == gen &&
 		 ep->channels[slot].fd >= 0) {
 		if (ep->channels[slot].deferred) {
 			/* a waiting client cannot send: it hung up or broke the protocol */
@@ -531,7 +564,7 @@ static void handle(gn_ep_t *ep, struct lx_epoll_event const *ev)
 		serve_request(ep, slot);
 	} else if (kind == ITEM_SIGNAL_SET)
 		gn_ignore(gn_ep_dispatch_signals(ep, 0));
-	else if (kind == ITEM_FD && slot < ep->max_fds && ep->fds[slot].gen == gen &&
+	else if (kind == ITEM_FD && slot < ep->top_fds && ep->fds[slot].gen == gen &&
 		 ep->fds[slot].fd >= 0)
 		ep->fds[slot].fn(ep->fds[slot].ctx, ep->fds[slot].fd, ev->events);
 }
@@ -591,14 +624,14 @@ gn_err_t lx_ep_provide(gn_ep_t *ep, lx_ep_object_t *objects, unsigned num_object
 		num_fds < ep->max_fds || num_objects > 1u << 24 || num_channels > 1u << 24 ||
 		num_fds > 1u << 24)
 		return GN_ERR_INVALID_ARG;
-	for (unsigned i = 0; i < num_fds; i++)
-		fds[i] = i < ep->max_fds ? ep->fds[i] : (fd_watch_t){.fd = -1};
+	for (unsigned i = 0; i < ep->top_fds; i++)
+		fds[i] = ep->fds[i];
 	ep->fds = fds;
 	ep->max_fds = num_fds;
-	for (unsigned i = 0; i < num_objects; i++)
-		objects[i] = i < ep->max_objects ? ep->objects[i] : (object_t){.local_fd = -1};
-	for (unsigned i = 0; i < num_channels; i++)
-		channels[i] = i < ep->max_channels ? ep->channels[i] : (channel_t){.fd = -1};
+	for (unsigned i = 0; i < ep->top_objects; i++)
+		objects[i] = ep->objects[i];
+	for (unsigned i = 0; i < ep->top_channels; i++)
+		channels[i] = ep->channels[i];
 	ep->objects = objects;
 	ep->channels = channels;
 	ep->max_objects = num_objects;
