@@ -84,15 +84,19 @@ $(HW_KERNEL): $(HW_OUT)/kernel.elf
 
 # Host unit tests of the kernel's pure parts (test/unit/test_hw_kernel.c: boot information and
 # frames; test/unit/test_hw_user.c: ELF, page tables, loading, memory-object mappings, scheduling;
-# test/unit/test_hw_cap.c: capability spaces, minting, message transfer, UTCBs) and the fuzz
+# test/unit/test_hw_cap.c: capability spaces, minting, message transfer, UTCBs;
+# test/unit/test_hw_devices.c: ACPI tables, I/O port ranges) and the fuzz
 # targets of the boot-information parser
-# (test/fuzz/hw_multiboot.c), the ELF checks and loader (test/fuzz/hw_elf.c) and capability spaces
+# (test/fuzz/hw_multiboot.c), the ACPI reader (test/fuzz/hw_acpi.c), the ELF checks and loader (test/fuzz/hw_elf.c) and capability spaces
 # with message transfer (test/fuzz/hw_cap.c) link those files, built for the host.
-HW_KERNEL_PURE := multiboot.c frame.c elf.c pt.c load.c sched.c cap.c msg.c utcb.c mapping.c
-$(BH)/test/test_hw_kernel $(BH)/test/test_hw_user $(BH)/test/test_hw_cap: \
+HW_KERNEL_PURE := multiboot.c frame.c elf.c pt.c load.c sched.c cap.c msg.c utcb.c mapping.c \
+	acpi.c port_range.c
+$(BH)/test/test_hw_kernel $(BH)/test/test_hw_user $(BH)/test/test_hw_cap \
+	$(BH)/test/test_hw_devices: \
 	$(patsubst %,$(BH)/obj/$(HW_KDIR)/%.o,$(HW_KERNEL_PURE))
 $(BH)/obj/test/unit/test_hw_kernel.c.o $(BH)/obj/test/unit/test_hw_user.c.o \
-	$(BH)/obj/test/unit/test_hw_cap.c.o: HOST_CFLAGS += -I$(HW_KDIR) -Iplatform/hw/include
+	$(BH)/obj/test/unit/test_hw_cap.c.o \
+	$(BH)/obj/test/unit/test_hw_devices.c.o: HOST_CFLAGS += -I$(HW_KDIR) -Iplatform/hw/include
 $(patsubst %,$(BH)/obj/$(HW_KDIR)/%.o,$(HW_KERNEL_PURE)): HOST_CFLAGS += -Iplatform/hw/include
 $(patsubst %,$(BF)/obj/$(HW_KDIR)/%.o,$(HW_KERNEL_PURE)): FUZZ_OBJ_CFLAGS += -Iplatform/hw/include
 $(BF)/hw_multiboot: test/fuzz/hw_multiboot.c $(patsubst %,$(BF)/obj/$(HW_KDIR)/%.o,multiboot.c frame.c) \
@@ -101,6 +105,12 @@ $(BF)/hw_multiboot: test/fuzz/hw_multiboot.c $(patsubst %,$(BF)/obj/$(HW_KDIR)/%
 	$(call say,LD,$@)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -I$(HW_KDIR) -o $@ $< $(filter %.o,$^) $(BF)/lib/libgneiss.a
 $(BF)/hw_cap: test/fuzz/hw_cap.c $(patsubst %,$(BF)/obj/$(HW_KDIR)/%.o,cap.c msg.c) \
+		$(BF)/lib/libgneiss.a
+	@mkdir -p $(dir $@)
+	$(call say,LD,$@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -I$(HW_KDIR) -Iplatform/hw/include -o $@ $< $(filter %.o,$^) \
+		$(BF)/lib/libgneiss.a
+$(BF)/hw_acpi: test/fuzz/hw_acpi.c $(patsubst %,$(BF)/obj/$(HW_KDIR)/%.o,acpi.c) \
 		$(BF)/lib/libgneiss.a
 	@mkdir -p $(dir $@)
 	$(call say,LD,$@)
@@ -115,7 +125,7 @@ $(BF)/hw_elf: test/fuzz/hw_elf.c $(patsubst %,$(BF)/obj/$(HW_KDIR)/%.o,elf.c pt.
 
 # ---- the component runtime (platform/hw/lib; see "The component runtime" in README.md) ----------
 # lib/base built with the user programs' flags plus platform/hw/lib, whose files replace lib/base's
-# of the same name (log.c, trace.c), as a static library: a program takes only the members it
+# of the same name (trace.c), as a static library: a program takes only the members it
 # needs. Each test/rt_<name>.c (kept out of HW_UPROGS above: it does not use test/lib) becomes
 # build/hw/bin/hw-rt-<name>, linked with user.ld, the runtime's start code first.
 HW_RDIR := platform/hw/lib

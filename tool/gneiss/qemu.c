@@ -18,6 +18,7 @@
 
 #include "bootdir.h"
 #include "qemu.h"
+#include "qmp.h"
 
 enum {
 	ISO_TIMEOUT_MS = 60000,
@@ -256,7 +257,7 @@ static gn_err_t make_iso(
 	return run_tool(argv, log, why, why_size);
 }
 
-static void build_argv(gn_qemu_t *q, char const *kernel)
+static void build_argv(gn_qemu_t *q, char const *kernel, bool qmp)
 {
 	size_t n = 0, len = 0;
 
@@ -271,6 +272,10 @@ static void build_argv(gn_qemu_t *q, char const *kernel)
 	q->argv[n++] = "isa-debug-exit,iobase=0xf4,iosize=0x04";
 	q->argv[n++] = "-m";
 	q->argv[n++] = "128M";
+	if (qmp) { /* QEMU runs in the boot directory: the socket's name is relative */
+		q->argv[n++] = "-qmp";
+		q->argv[n++] = "unix:" GN_QMP_SOCKET ",server=on,wait=off";
+	}
 	if (q->iso[0] != '\0') {
 		q->argv[n++] = "-cdrom";
 		q->argv[n++] = q->iso;
@@ -307,7 +312,7 @@ gn_err_t gn_qemu_prepare(gn_qemu_t *q, gn_scenario_t const *sc, char const *boot
 	if (err == GN_OK && sc->boot_iso)
 		err = make_iso(q, boot_dir, kernel, why, why_size);
 	if (err == GN_OK)
-		build_argv(q, kernel);
+		build_argv(q, kernel, sc->keys_count > 0);
 	return err;
 }
 

@@ -27,6 +27,7 @@
 #include "bootdir.h"
 #include "child.h"
 #include "qemu.h"
+#include "qmp.h"
 #include "reaper.h"
 #include "repo.h"
 #include "run.h"
@@ -55,6 +56,8 @@ typedef struct {
 	int signal_fd;
 	long long start_ms;
 	char reason[REASON_MAX];
+	bool typed[GN_SCENARIO_KEYS_MAX]; /* each `keys` line types once */
+	bool keys_failed;
 } run_t;
 
 static void usage(FILE *to)
@@ -269,6 +272,11 @@ static bool prepare(run_t *run)
 			run->sc.boot_line);
 		return false;
 	}
+	if (run->sc.keys_count > 0 && !run->hw) {
+		add_reason(run, "'keys' (line %u of scenario) needs the hw platform",
+			run->sc.keys[0].after.line);
+		return false;
+	}
 	if (gn_bootdir_create(run->boot_dir, &run->sc, bin_dir, run->scenario_dir, run->reason,
 		    sizeof(run->reason)) != GN_OK)
 		return false;
@@ -338,6 +346,39 @@ static bool judge_cleanup(run_t *run, gn_reaper_result_t const *r)
 	return r->leaked == 0 && r->survivors == 0;
 }
 
+/* The watch's line hook: types the keys of each `keys` line whose pattern the line matches. */
+static void type_keys(void *ctx, char const *line)
+{
+	run_t *run = ctx;
+
+	for (size_t i = 0; i < run->sc.keys_count && !run->keys_failed; i++) {
+		gn_keys_t const *k = &run->sc.keys[i];
+		char why[768];
+		if (run->typed[i] || regexec(&k->after.re, line, 0, NULL, 0) != 0)
+			continue;
+		run->typed[i] = true;
+		say(run, "typing %zu keys (line %u of scenario)", k->chord_count, k->after.line);
+		if (gn_qmp_send_keys(run->boot_dir, k, why, sizeof(why)) != GN_OK) {
+			add_reason(run, "typing the keys of line %u of scenario failed: %s",
+				k->after.line, why);
+			run->keys_failed = true;
+		}
+	}
+}
+
+/* False (with the reason) when a `keys` line failed or its pattern never came. */
+static bool judge_keys(run_t *run)
+{
+	for (size_t i = 0; i < run->sc.keys_count && !run->keys_failed; i++) {
+		if (!run->typed[i]) {
+			add_reason(run, "'keys ... %s' (line %u of scenario) never saw its line",
+				run->sc.keys[i].after.text, run->sc.keys[i].after.line);
+			return false;
+		}
+	}
+	return !run->keys_failed;
+}
+
 /* Starts core, watches, cleans up and judges. Returns whether the run passed. */
 static bool boot_and_judge(run_t *run)
 {
@@ -367,6 +408,8 @@ static bool boot_and_judge(run_t *run)
 		.match = &match,
 		.await_exit = run->sc.has_exit,
 		.deadline_ms = run->start_ms + (long long)(run->sc.timeout_s * 1000),
+		.on_line = run->sc.keys_count > 0 ? type_keys : NULL,
+		.on_line_ctx = run,
 	};
 	gn_watch_run(&watch, &result);
 	run->start_ms = gn_watch_now_ms() - run->start_ms; /* from now on: the duration */
@@ -379,6 +422,7 @@ static bool boot_and_judge(run_t *run)
 			add_reason(run, "%s", why);
 	}
 	pass = machine_ok && judge(run, &match, &result);
+	pass = judge_keys(run) && pass;
 	return judge_cleanup(run, &reaped) && pass;
 }
 

@@ -191,6 +191,83 @@ static gn_err_t kw_boot(gn_scenario_t *sc, char *args, unsigned line, char *why,
 	return GN_OK;
 }
 
+/* One chord "name[-name...]" of a `keys` line into out; false when it is malformed. */
+static bool parse_chord(
+	char *text, char out[GN_SCENARIO_CHORD_KEYS][GN_SCENARIO_KEY_NAME], char *why, size_t n)
+{
+	char *save = NULL;
+	size_t count = 0;
+
+	memset(out, 0, GN_SCENARIO_CHORD_KEYS * GN_SCENARIO_KEY_NAME);
+	if (text[0] == '-' || text[strlen(text) - 1] == '-' || strstr(text, "--")) {
+		snprintf(why, n, "key '%s': empty key name", text);
+		return false;
+	}
+	for (char *k = strtok_r(text, "-", &save); k; k = strtok_r(NULL, "-", &save)) {
+		size_t len = strlen(k);
+		if (count == GN_SCENARIO_CHORD_KEYS || len >= GN_SCENARIO_KEY_NAME ||
+			strspn(k, "abcdefghijklmnopqrstuvwxyz0123456789_") != len) {
+			snprintf(why, n,
+				"key '%s': at most %d QEMU key names (qcodes: [a-z0-9_], shorter "
+				"than %d) joined by '-'",
+				k, GN_SCENARIO_CHORD_KEYS, GN_SCENARIO_KEY_NAME);
+			return false;
+		}
+		memcpy(out[count++], k, len + 1);
+	}
+	return true;
+}
+
+/* `keys KEY[,KEY...] REGEX`: type the keys once a log line matches REGEX (hw only). */
+static gn_err_t kw_keys(gn_scenario_t *sc, char *args, unsigned line, char *why, size_t why_size)
+{
+	char *regex = args + strcspn(args, " \t"), *save = NULL;
+	gn_keys_t k = {0};
+	gn_pattern_t *after = NULL;
+	size_t after_count = 0;
+	gn_err_t err = GN_OK;
+
+	if (sc->keys_count == GN_SCENARIO_KEYS_MAX) {
+		snprintf(why, why_size, "more than %d 'keys' lines", GN_SCENARIO_KEYS_MAX);
+		return GN_ERR_INVALID_ARG;
+	}
+	if (*regex != '\0')
+		*regex++ = '\0';
+	regex += strspn(regex, " \t");
+	if (args[0] == '\0' || regex[0] == '\0') {
+		snprintf(why, why_size, "'keys' needs KEY[,KEY...] and a REGEX to wait for");
+		return GN_ERR_INVALID_ARG;
+	}
+	k.chords = calloc(GN_SCENARIO_CHORDS_MAX, sizeof(*k.chords));
+	if (!k.chords)
+		return GN_ERR_OUT_OF_RAM;
+	for (char *c = strtok_r(args, ",", &save); err == GN_OK && c;
+		c = strtok_r(NULL, ",", &save)) {
+		if (k.chord_count == GN_SCENARIO_CHORDS_MAX) {
+			snprintf(why, why_size, "more than %d keys on one line",
+				GN_SCENARIO_CHORDS_MAX);
+			err = GN_ERR_INVALID_ARG;
+		} else if (!parse_chord(c, k.chords[k.chord_count++], why, why_size))
+			err = GN_ERR_INVALID_ARG;
+	}
+	if (err == GN_OK)
+		err = add_pattern(&after, &after_count, "keys", regex, line, why, why_size);
+	if (err == GN_OK && grow((void **)&sc->keys, sc->keys_count, sizeof(*sc->keys)) != GN_OK) {
+		regfree(&after->re);
+		free(after->text);
+		err = GN_ERR_OUT_OF_RAM;
+	}
+	if (err != GN_OK) {
+		free(after);
+		free(k.chords);
+		return err;
+	}
+	k.after = *after;
+	free(after);
+	sc->keys[sc->keys_count++] = k;
+	return GN_OK;
+}
+
 /* `platforms` and `not-on` belong to tool/test/applies; here they only need arguments. */
 static gn_err_t kw_other_tool(
 	gn_scenario_t *sc, char *args, unsigned line, char *why, size_t why_size)
@@ -215,6 +292,7 @@ static struct {
 	{"reject", kw_reject},
 	{"exit", kw_exit},
 	{"boot", kw_boot},
+	{"keys", kw_keys},
 	{"platforms", kw_other_tool},
 	{"not-on", kw_other_tool},
 };
@@ -313,5 +391,11 @@ void gn_scenario_free(gn_scenario_t *sc)
 	for (size_t i = 0; i < sc->binary_count; i++)
 		free(sc->binaries[i].name);
 	free(sc->binaries);
+	for (size_t i = 0; i < sc->keys_count; i++) {
+		regfree(&sc->keys[i].after.re);
+		free(sc->keys[i].after.text);
+		free(sc->keys[i].chords);
+	}
+	free(sc->keys);
 	*sc = (gn_scenario_t){0};
 }

@@ -17,6 +17,10 @@ enum {
 	GN_SCENARIO_ALSO_MAX = 64,   /* `also` patterns per scenario */
 	GN_SCENARIO_LINE_MAX = 4096, /* longest line of a scenario file, without the newline */
 	GN_SCENARIO_MSG_MAX = 512,   /* room for an error message */
+	GN_SCENARIO_KEYS_MAX = 8,    /* `keys` lines per scenario */
+	GN_SCENARIO_CHORDS_MAX = 64, /* keys (chords) per `keys` line */
+	GN_SCENARIO_CHORD_KEYS = 4,  /* keys held together in one chord (`shift-h`) */
+	GN_SCENARIO_KEY_NAME = 32,   /* longest QEMU key name (qcode), with its NUL */
 };
 
 /* One `expect` or `reject` line: the compiled regex and where it was written. */
@@ -26,6 +30,17 @@ typedef struct {
 	unsigned line;    /* line number in the scenario file */
 	char const *kind; /* its keyword: "expect", "also" or "reject" */
 } gn_pattern_t;
+
+/*
+ * One `keys` line: once a log line matches `after`, the run tool types the chords in order through
+ * QEMU's monitor (qmp.c); a chord is up to GN_SCENARIO_CHORD_KEYS QEMU key names (qcodes)
+ * pressed together.
+ */
+typedef struct {
+	gn_pattern_t after;
+	char (*chords)[GN_SCENARIO_CHORD_KEYS][GN_SCENARIO_KEY_NAME]; /* "" ends a short chord */
+	size_t chord_count;
+} gn_keys_t;
 
 /* One name of a `binaries` line. */
 typedef struct {
@@ -49,6 +64,8 @@ typedef struct {
 	unsigned exit_line;
 	bool boot_iso;      /* `boot iso`: the hw platform boots a GRUB ISO instead of -kernel */
 	unsigned boot_line; /* 0: no `boot` line */
+	gn_keys_t *keys;    /* `keys` lines (hw only) */
+	size_t keys_count;
 } gn_scenario_t;
 
 /*

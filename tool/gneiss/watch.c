@@ -48,6 +48,8 @@ static bool on_line(void *ctx, char const *line)
 		fputc('\n', w->log);
 	}
 	gn_match_line(w->match, line);
+	if (w->on_line)
+		w->on_line(w->on_line_ctx, line);
 	return !final(w);
 }
 

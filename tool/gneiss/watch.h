@@ -28,8 +28,10 @@ typedef struct {
 	int signal_fd; /* signalfd of the signals that end the run */
 	FILE *log;     /* gets every line too */
 	gn_match_t *match;
-	bool await_exit;       /* the scenario has an `exit` line */
-	long long deadline_ms; /* CLOCK_MONOTONIC, see gn_watch_now_ms */
+	bool await_exit;                              /* the scenario has an `exit` line */
+	long long deadline_ms;                        /* CLOCK_MONOTONIC, see gn_watch_now_ms */
+	void (*on_line)(void *ctx, char const *line); /* optional: sees each line after matching */
+	void *on_line_ctx;
 } gn_watch_t;
 
 typedef struct {

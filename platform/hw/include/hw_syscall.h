@@ -8,7 +8,8 @@
  * message that does not fit is GN_ERR_BAD_MSG, a value out of range GN_ERR_INVALID_ARG, a buffer
  * that is not wholly readable memory of the caller's protection domain GN_ERR_DENIED, a full table
  * GN_ERR_LIMIT. No argument can make the kernel fault or touch memory outside the caller's user
- * mappings. The calls 18.. (milestone 4) were added without changing any earlier call. What
+ * mappings. The calls 18.. (milestone 4) and 30.. (device access) were added without changing
+ * any earlier call. What
  * earlier programs can see: slot 0 carries HW_RIGHT_MANAGE (cap_info 0x10001 instead of 0x1; IPC
  * never transfers it), a received call writes the UTCB's badge word (0 for unbadged capabilities),
  * and the root starts with the boot table in its UTCB's msg[] and the top slots filled.
@@ -30,7 +31,9 @@
  *                       every other domain's slot 2 may only call it.
  *   3 ..                free; created objects and received capabilities take the lowest free slot.
  *   The root also holds the domain factory in HW_CAP_FACTORY (255) and boot module i as a
- *   read-only memory object in HW_CAP_BOOT_MODULE - i (254 - i); see hw_boot_table_t. A domain
+ *   read-only memory object in HW_CAP_BOOT_MODULE - i (254 - i); see hw_boot_table_t; the
+ *   I/O port factory in HW_CAP_IO_PORT_FACTORY (222), the IRQ factory in HW_CAP_IRQ_FACTORY (221)
+ *   (see "Device access" below). A domain
  *   the root creates (HW_SYS_PD_CREATE) starts with slot 0 only; its creator fills the others
  *   (HW_SYS_CAP_GIVE).
  *
@@ -134,7 +137,13 @@ enum {
 	HW_SYS_THREAD_START = 27,    /* (pd cap, entry, stack_top, prio): a thread in that domain */
 	HW_SYS_CAP_GIVE = 28,      /* (pd cap, cap, slot, rights): a copy into that domain's slot */
 	HW_SYS_FAULT_HANDLER = 29, /* (pd cap, ep cap): faults of that domain become calls on ep */
-	HW_SYS_COUNT = 30,
+	HW_SYS_IO_PORT_CREATE = 30, /* (port factory cap, base, count): an I/O port range cap */
+	HW_SYS_PORT_IN = 31,        /* (ports cap, port, width): the value read (READ) */
+	HW_SYS_PORT_OUT = 32,       /* (ports cap, port, width, value): 0 (WRITE) */
+	HW_SYS_IRQ_CREATE = 33,     /* (irq factory cap, ISA line): an IRQ capability */
+	HW_SYS_IRQ_BIND = 34,       /* (irq cap, context cap): interrupts submit the context */
+	HW_SYS_IRQ_ACK = 35,        /* (irq cap): unmasks the line after an interrupt */
+	HW_SYS_COUNT = 36,
 };
 
 /*
@@ -166,21 +175,26 @@ enum {
 	HW_OBJ_ENDPOINT = 3,
 	HW_OBJ_SIGNAL_RECEIVER = 4,
 	HW_OBJ_SIGNAL_CONTEXT = 5,
-	HW_OBJ_REPLY = 6,      /* a deferred reply (HW_SYS_REPLY_CAP) */
-	HW_OBJ_MEMORY = 7,     /* a memory object: a run of physical frames */
-	HW_OBJ_PD_FACTORY = 8, /* the right to create protection domains (the root's) */
+	HW_OBJ_REPLY = 6,            /* a deferred reply (HW_SYS_REPLY_CAP) */
+	HW_OBJ_MEMORY = 7,           /* a memory object: a run of physical frames */
+	HW_OBJ_PD_FACTORY = 8,       /* the right to create protection domains (the root's) */
+	HW_OBJ_IO_PORTS = 9,         /* a range of I/O ports (HW_SYS_PORT_IN/OUT) */
+	HW_OBJ_IO_PORT_FACTORY = 10, /* the right to create I/O port capabilities (the root's) */
+	HW_OBJ_IRQ = 11,             /* an ISA interrupt line (HW_SYS_IRQ_BIND/ACK) */
+	HW_OBJ_IRQ_FACTORY = 12,     /* the right to create IRQ capabilities (the root's) */
 
 	/* rights */
 	HW_RIGHT_CALL = 1 << 0, /* endpoint: call */
-	HW_RIGHT_RECV = 1 << 1, /* endpoint: reply_wait; signal receiver: wait; never transferred */
+	HW_RIGHT_RECV =
+		1 << 1, /* endpoint: reply_wait; receiver: wait; IRQ: bind, ack; not by IPC */
 	HW_RIGHT_SUBMIT = 1 << 2, /* signal context: submit */
 	HW_RIGHT_WAKE = 1 << 3,   /* thread: wake */
 	HW_RIGHT_OWNER = 1 << 4,  /* dropping it destroys the object; never transferred */
-	HW_RIGHT_READ = 1 << 5,   /* memory: map readable */
-	HW_RIGHT_WRITE = 1 << 6,  /* memory: map writable */
+	HW_RIGHT_READ = 1 << 5,   /* memory: map readable; I/O ports: in */
+	HW_RIGHT_WRITE = 1 << 6,  /* memory: map writable; I/O ports: out */
 	HW_RIGHT_EXEC = 1 << 7,   /* memory: map executable */
 	HW_RIGHT_MANAGE = 1 << 8, /* domain: map into it, start threads in it, give it caps */
-	HW_RIGHT_CREATE = 1 << 9, /* factory: create domains */
+	HW_RIGHT_CREATE = 1 << 9, /* factories: create domains, I/O port or IRQ capabilities */
 	HW_RIGHTS_ALL = (1 << 10) - 1,
 
 	/* the root's extra slots (the others are free in every other domain) */
@@ -242,6 +256,37 @@ typedef struct {
 } hw_boot_table_t;
 
 _Static_assert(sizeof(hw_boot_table_t) <= HW_MSG_WORDS * 8, "boot table in msg[]");
+
+/*
+ * Device access (the root's factories, below the boot modules' slots).
+ *
+ * I/O ports: io_port_create (HW_CAP_IO_PORT_FACTORY, base, count) makes a capability (READ,
+ * WRITE, OWNER) for the ports [base, base + count): count >= 1, base + count <= HW_IO_PORTS, none
+ * of the ports the kernel keeps (the PICs 0x20-0x21 and 0xa0-0xa1, PIT channel 2 0x42 and its gate
+ * 0x61, the debug-exit port 0xf4-0xf7, COM1 0x3f8-0x3ff: DENIED); LIMIT after 32 objects. It
+ * travels like any capability (IPC keeps READ and WRITE, drops OWNER); dropping the owning one
+ * revokes every copy. port_in (cap, port, width) reads, port_out (cap, port, width, value) writes
+ * 1, 2 or 4 bytes (else INVALID_ARG; a value wider than width too) at port; every byte [port,
+ * port + width) must lie in the capability's range (else DENIED), READ for in and WRITE for out
+ * (DENIED); the capability is checked first (INVALID_CAP, REVOKED). The kernel does the
+ * access itself: user mode never runs with I/O privilege and no I/O permission bitmap is switched.
+ *
+ * IRQs: irq_create (HW_CAP_IRQ_FACTORY, line) makes the capability (RECV, OWNER) of ISA line
+ * 0..15, routed through the I/O APIC with the firmware's overrides (IRQ 0 is GSI 2 on QEMU). Lines
+ * the kernel keeps (2: the cascade, 4: COM1) and lines without a usable route: DENIED; a line
+ * another capability holds: EXISTS; no I/O APIC: NOT_FOUND. irq_bind (irq, context) binds it to a
+ * signal context (SUBMIT needed; INVALID_CAP/REVOKED for the context) and unmasks the line; an
+ * interrupt then masks the line and submits the context once; irq_ack (irq) unmasks it again.
+ * Both need RECV on the IRQ capability (IPC drops it, cap_give keeps it): DENIED. Binding again
+ * replaces the context. Destroying the IRQ object (dropping the owning capability, the owner's
+ * end) masks the line and frees it for the next irq_create.
+ */
+enum {
+	HW_CAP_IO_PORT_FACTORY = HW_CAP_BOOT_MODULE - HW_BOOT_MODULES, /* 222: the root's */
+	HW_CAP_IRQ_FACTORY = HW_CAP_IO_PORT_FACTORY - 1,               /* 221: the root's */
+	HW_IO_PORTS = 0x10000,
+	HW_IRQ_LINES = 16, /* the ISA lines */
+};
 
 enum {
 	HW_PRINT_MAX = 256, /* bytes per print call */

@@ -27,6 +27,7 @@ enum {
 	PIT_HZ = 1193182,
 	CALIBRATE_MS = 10,
 	SPIN_MAX = 50 * 1000 * 1000,
+	APIC_ID = 0x20,
 	APIC_SVR = 0xf0,
 	APIC_TPR = 0x80,
 	APIC_EOI = 0xb0,
@@ -136,4 +137,9 @@ bool hw_apic_in_service(unsigned vector)
 	if (!apic || vector >= HW_VECTORS) /* not enabled yet: nothing can be in service */
 		return false;
 	return (apic_read(APIC_ISR + (vector / 32) * 0x10) >> (vector % 32)) & 1;
+}
+
+uint32_t hw_apic_id(void)
+{
+	return apic ? apic_read(APIC_ID) >> 24 : 0;
 }

@@ -24,6 +24,9 @@ void hw_apic_eoi(void);
 /* True when the local APIC has vector in service (it then needs an EOI). */
 bool hw_apic_in_service(unsigned vector);
 
+/* The local APIC's ID (0 before hw_apic_init): where the I/O APIC sends interrupts. */
+uint32_t hw_apic_id(void);
+
 /* Acknowledges a spurious IRQ 7 or 15 of the PICs: IRQ 15's cascade needs the master's EOI. */
 void hw_pic_spurious(unsigned irq);
 

@@ -25,6 +25,27 @@ static inline uint8_t hw_inb(uint16_t port)
 	return value;
 }
 
+static inline void hw_outw(uint16_t port, uint16_t value)
+{
+	__asm__ volatile("outw %0, %1" : : "a"(value), "Nd"(port));
+}
+
+static inline uint16_t hw_inw(uint16_t port)
+{
+	uint16_t value;
+
+	__asm__ volatile("inw %1, %0" : "=a"(value) : "Nd"(port));
+	return value;
+}
+
+static inline uint32_t hw_inl(uint16_t port)
+{
+	uint32_t value;
+
+	__asm__ volatile("inl %1, %0" : "=a"(value) : "Nd"(port));
+	return value;
+}
+
 enum {
 	HW_CR0_EM = 1 << 2,  /* x87 instructions raise #NM: no FPU state to switch */
 	HW_CR0_WP = 1 << 16, /* read-only pages are read-only for the kernel too */

@@ -29,6 +29,7 @@
 #define HW_VECTOR_MC 18
 #define HW_VECTOR_PIC 0x20 /* the legacy PICs' IRQ 0..15, remapped here and masked */
 #define HW_VECTOR_TIMER 0x30
+#define HW_VECTOR_IRQ 0x40 /* ISA line n of the I/O APIC (ioapic.c) at 0x40 + n */
 #define HW_VECTOR_SPURIOUS 0xff
 #define HW_VECTOR_SYSCALL 0x100 /* no IDT vector: marks a frame saved by the syscall entry */
 

@@ -1,6 +1,8 @@
 /* Endpoints and synchronous calls (see ipc.h). */
 #include "ipc.h"
 #include "fault.h"
+#include "ioport.h"
+#include "irq.h"
 #include "mem.h"
 #include "msg.h"
 #include "pd.h"
@@ -99,6 +101,10 @@ void hw_ipc_destroy(hw_obj_t *obj)
 		hw_reply_destroy(obj);
 	else if (obj->type == HW_OBJ_MEMORY)
 		hw_mem_destroy(obj);
+	else if (obj->type == HW_OBJ_IO_PORTS)
+		hw_ioport_destroy(obj);
+	else if (obj->type == HW_OBJ_IRQ)
+		hw_irq_destroy(obj);
 	else if (obj->type == HW_OBJ_PD)
 		hw_pd_end(GN_CONTAINER_OF(obj, hw_pd_t, obj), "destroyed by its owner");
 	else

@@ -5,7 +5,8 @@
  * exception fatal and reported (exception.c); all output on COM1. The boot information is
  * validated completely (multiboot.c) before anything depends on it; an invalid boot is a panic
  * naming the field, never a crash. Then the kernel switches to its own page tables, checks its
- * frame allocator against the reservations, starts the timer, and starts each boot module that is
+ * frame allocator against the reservations, starts the timer, finds the I/O APIC through ACPI
+ * (ioapic.c, every line masked), and starts each boot module that is
  * an ELF program (it begins with the ELF magic) in a protection domain of its own, named after the
  * module (only those a module named hw-start lists, when there is one: the root starts the
  * others itself); a program that fails the checks is reported and not started. The root (the
@@ -20,6 +21,7 @@
 #include "cpu_setup.h"
 #include "exit.h"
 #include "frame.h"
+#include "ioapic.h"
 #include "layout.h"
 #include "log.h"
 #include "mem.h"
@@ -240,6 +242,8 @@ static size_t start_programs(void)
 		       "the "
 		       "domain factory (slot %d)",
 			root->name, boot_info.module_count, HW_CAP_BOOT_MODULE, HW_CAP_FACTORY);
+		hw_log("pd '%s' holds the I/O port factory (slot %d) and the IRQ factory (slot %d)",
+			root->name, HW_CAP_IO_PORT_FACTORY, HW_CAP_IRQ_FACTORY);
 	}
 	return count;
 }
@@ -272,6 +276,7 @@ void hw_kernel_main(uint32_t magic, uint32_t info_phys)
 	hw_cpu_syscall_init(&hw_cpu0);
 	hw_pic_disable();
 	hw_apic_init(TICK_US);
+	hw_ioapic_init(&boot_info);
 	hw_threads_init(SLICE_TICKS, TICK_US);
 	if (start_programs() == 0) {
 		hw_log("no core to start yet: the hw platform runs no components");

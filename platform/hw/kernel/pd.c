@@ -7,7 +7,9 @@
 #include <gneiss/string.h>
 
 #include "exit.h"
+#include "ioport.h"
 #include "ipc.h"
+#include "irq.h"
 #include "load.h"
 #include "log.h"
 #include "mem.h"
@@ -101,6 +103,8 @@ static void bootstrap_caps(hw_pd_t *pd)
 			HW_RIGHT_CALL | HW_RIGHT_RECV | HW_RIGHT_OWNER);
 		hw_obj_init(&factory, HW_OBJ_PD_FACTORY);
 		hw_cap_set(&pd->caps, HW_CAP_FACTORY, &factory, HW_RIGHT_CREATE);
+		hw_ioport_boot(pd);
+		hw_irq_boot(pd);
 	} else if (boot_ep->type == HW_OBJ_ENDPOINT)
 		hw_cap_set(&pd->caps, HW_CAP_BOOT_EP, boot_ep, HW_RIGHT_CALL);
 }
@@ -201,6 +205,8 @@ void hw_pd_end(hw_pd_t *pd, char const *how)
 		pd->owner->objects--;
 	hw_ipc_pd_ended(pd);
 	hw_mem_pd_ended(pd);
+	hw_ioport_pd_ended(pd);
+	hw_irq_pd_ended(pd);
 	frames = pd->pt.tables + pd->pt.owned + 1;
 	hw_cspace_init(&pd->caps);
 	hw_obj_destroy(&pd->obj);

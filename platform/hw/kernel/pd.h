@@ -11,7 +11,8 @@
  * them, then its own capabilities go. A domain created by another (its owner) ends also when the
  * owner drops its owning capability or ends (children first); its memory mappings are forgotten
  * with its page tables, and the memory objects it owns are unmapped everywhere and freed (mem.h).
- * The root also holds the domain factory and the boot modules (main.c, mem.c). When the last
+ * The root also holds the domain factory, the boot modules (main.c, mem.c) and the I/O port and
+ * IRQ factories (ioport.c, irq.c); port ranges and IRQs it owns go with it. When the last
  * domain has ended, the kernel checks that every
  * frame the domains took is free again and exits with 0 (there is nothing else to run yet).
  */

@@ -149,11 +149,25 @@ static int64_t deliver(hw_thread_t *w, context_t *c, uint64_t count)
 	return (int64_t)(count > INT64_MAX ? INT64_MAX : count);
 }
 
+/* Counts one signal on c (bound): to a waiter at once, else pending on its receiver. */
+static void submit(context_t *c)
+{
+	receiver_t *r = c->receiver;
+
+	if (r->waiter && c->count == 0) {
+		resume(r, deliver(r->waiter, c, 1));
+		return;
+	}
+	if (c->count < UINT64_MAX)
+		c->count++;
+	if (!gn_list_linked(&c->elem))
+		gn_list_insert_tail(&r->pending, &c->elem);
+}
+
 int64_t hw_call_submit(hw_thread_t *t, uint64_t const arg[4])
 {
 	hw_obj_t *obj;
 	context_t *c;
-	receiver_t *r;
 	gn_err_t err =
 		hw_cap_lookup(&t->pd->caps, arg[0], HW_OBJ_SIGNAL_CONTEXT, HW_RIGHT_SUBMIT, &obj);
 
@@ -162,16 +176,18 @@ int64_t hw_call_submit(hw_thread_t *t, uint64_t const arg[4])
 	c = GN_CONTAINER_OF(obj, context_t, obj);
 	if (!bound(c))
 		return hw_error(GN_ERR_REVOKED);
-	r = c->receiver;
-	if (r->waiter && c->count == 0) {
-		resume(r, deliver(r->waiter, c, 1));
-		return 0;
-	}
-	if (c->count < UINT64_MAX)
-		c->count++;
-	if (!gn_list_linked(&c->elem))
-		gn_list_insert_tail(&r->pending, &c->elem);
+	submit(c);
 	return 0;
+}
+
+bool hw_signal_submit_ref(hw_obj_t *obj, uint64_t gen)
+{
+	context_t *c = GN_CONTAINER_OF(obj, context_t, obj);
+
+	if (obj->type != HW_OBJ_SIGNAL_CONTEXT || obj->gen != gen || !bound(c))
+		return false;
+	submit(c);
+	return true;
 }
 
 int64_t hw_call_signal_wait(hw_thread_t *t, uint64_t const arg[4])

@@ -33,6 +33,12 @@ void hw_signal_destroy(hw_obj_t *obj);
 /* Destroys every receiver and context pd owns. */
 void hw_signal_pd_ended(hw_pd_t *pd);
 
+/*
+ * Submits the context obj once on behalf of the kernel (an interrupt, irq.c), if it is still the
+ * live context of generation gen and its receiver lives; false (nothing done) otherwise.
+ */
+bool hw_signal_submit_ref(hw_obj_t *obj, uint64_t gen);
+
 /* Kernel calls (syscall.h). */
 int64_t hw_call_signal_receiver(hw_thread_t *t, uint64_t const arg[4]);
 int64_t hw_call_signal_context(hw_thread_t *t, uint64_t const arg[4]);

@@ -6,6 +6,8 @@
 #include <gneiss/fmt.h>
 
 #include "fault.h"
+#include "ioport.h"
+#include "irq.h"
 #include "ipc.h"
 #include "log.h"
 #include "manage.h"
@@ -233,6 +235,12 @@ static hw_handler_t const handlers[HW_SYS_COUNT] = {
 	[HW_SYS_THREAD_START] = hw_call_thread_start,
 	[HW_SYS_CAP_GIVE] = hw_call_cap_give,
 	[HW_SYS_FAULT_HANDLER] = hw_call_fault_handler,
+	[HW_SYS_IO_PORT_CREATE] = hw_call_io_port_create,
+	[HW_SYS_PORT_IN] = hw_call_port_in,
+	[HW_SYS_PORT_OUT] = hw_call_port_out,
+	[HW_SYS_IRQ_CREATE] = hw_call_irq_create,
+	[HW_SYS_IRQ_BIND] = hw_call_irq_bind,
+	[HW_SYS_IRQ_ACK] = hw_call_irq_ack,
 };
 
 void hw_syscall(hw_thread_t *t)

@@ -82,7 +82,7 @@ static int exit_value(char const *s)
  */
 static void interrupts(void)
 {
-	__asm__ volatile("int $0x41\n\tint $0xff\n\tint $0x27\n\tint $0x2f" : : : "memory");
+	__asm__ volatile("int $0x61\n\tint $0xff\n\tint $0x27\n\tint $0x2f" : : : "memory");
 	hw_log("hw-test: the kernel went on after 4 interrupts");
 }
 

@@ -10,7 +10,7 @@
  * broken machine or kernel and panic whatever the mode. From kernel mode only interrupts are
  * expected (while idling); an exception there is a kernel bug and panics (exception.c).
  *
- * Interrupts: the APIC timer ticks; a spurious APIC interrupt needs nothing; a PIC's spurious IRQ
+ * Interrupts: the APIC timer ticks; an ISA line of the I/O APIC goes to its IRQ object (irq.c); a spurious APIC interrupt needs nothing; a PIC's spurious IRQ
  * 7 or 15 needs at most the master's EOI; any other vector is unexpected, reported (a few times)
  * and acknowledged if the APIC has it in service, so it cannot block lower ones.
  */
@@ -20,6 +20,7 @@
 #include "cpu.h"
 #include "fault.h"
 #include "ipc.h"
+#include "irq.h"
 #include "log.h"
 #include "pd.h"
 #include "syscall.h"
@@ -58,6 +59,9 @@ static void interrupt(uint64_t vector)
 		return;
 	}
 	if (vector == HW_VECTOR_SPURIOUS)
+		return;
+	if (vector >= HW_VECTOR_IRQ && vector < HW_VECTOR_IRQ + HW_IRQ_LINES &&
+		hw_irq_interrupt((unsigned)(vector - HW_VECTOR_IRQ)))
 		return;
 	if (vector >= HW_VECTOR_PIC && vector < HW_VECTOR_PIC + PIC_IRQS &&
 		(vector - HW_VECTOR_PIC) % 8 == 7) {

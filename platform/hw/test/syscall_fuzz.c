@@ -8,7 +8,12 @@
  * UTCB's capability words get random indices now and then, so messages carry random capabilities.
  * The new calls of domain management, memory objects, badges and deferred replies get the same
  * treatment (with random fifth and sixth arguments in R8 and R9); an empty domain it creates ends
- * with it. Every result must be a success or one of the documented refusals; anything else ends the
+ * with it. Device access too: before the first call the program makes itself a capability for the
+ * harmless port 0x80 (POST codes) and drops the I/O port factory, so that no random call can
+ * create a capability for a port that resets or reconfigures the machine (0x64, 0x92, 0xcf9);
+ * port_in and port_out then hit 0x80 and its neighbours with random widths and values, and IRQ
+ * objects of random lines are created, bound to random contexts and acknowledged (an interrupt
+ * only submits a signal). Every result must be a success or one of the documented refusals; anything else ends the
  * program with 1. Calls that would end the program or block it for long (exit, thread exit, thread
  * creation, whose random thread would fault, and a sleep, wait, call, reply_wait or signal wait
  * longer than 2 ms or for ever) are skipped: they are tested where their effects can be observed
@@ -63,6 +68,8 @@ static uint64_t value(void)
  */
 /* what the last successful mem_create and pd_create gave, where the last mem_map mapped */
 static uint64_t last_mem, last_pd, last_va;
+/* the capability of port 0x80, the last IRQ capability irq_create gave */
+static uint64_t port80, last_irq;
 
 static void shape(uint64_t number, uint64_t arg[6])
 {
@@ -92,6 +99,27 @@ static void shape(uint64_t number, uint64_t arg[6])
 		arg[1] = other;
 		arg[2] = next() % HW_CAP_SLOTS;
 		arg[3] = next() % (HW_RIGHTS_ALL + 1);
+		break;
+	case HW_SYS_IO_PORT_CREATE:
+		arg[0] = next() % 2 ? HW_CAP_IO_PORT_FACTORY : cap;
+		arg[1] = 0x7f + next() % 3;
+		arg[2] = next() % 3;
+		break;
+	case HW_SYS_PORT_IN:
+	case HW_SYS_PORT_OUT:
+		arg[0] = next() % 4 ? port80 : cap;
+		arg[1] = next() % 2 ? 0x80 : 0x7f + next() % 3;
+		arg[2] = next() % 2 ? 1 : next() % 6;
+		arg[3] = next() % 2 ? next() % 256 : next();
+		break;
+	case HW_SYS_IRQ_CREATE:
+		arg[0] = next() % 2 ? HW_CAP_IRQ_FACTORY : cap;
+		arg[1] = next() % 18;
+		break;
+	case HW_SYS_IRQ_BIND:
+	case HW_SYS_IRQ_ACK:
+		arg[0] = next() % 4 ? last_irq : cap;
+		arg[1] = other;
 		break;
 	case HW_SYS_FAULT_HANDLER:
 	case HW_SYS_CAP_MINT:
@@ -134,7 +162,8 @@ static bool documented(uint64_t number, int64_t r)
 	bool creates = number == HW_SYS_EP_CREATE || number == HW_SYS_SIGNAL_RECEIVER ||
 		       number == HW_SYS_SIGNAL_CONTEXT || number == HW_SYS_CAP_MINT ||
 		       number == HW_SYS_REPLY_CAP || number == HW_SYS_MEM_CREATE ||
-		       number == HW_SYS_PD_CREATE;
+		       number == HW_SYS_PD_CREATE || number == HW_SYS_IO_PORT_CREATE ||
+		       number == HW_SYS_IRQ_CREATE;
 
 	switch (-r) {
 	case GN_ERR_BAD_MSG:
@@ -147,8 +176,11 @@ static bool documented(uint64_t number, int64_t r)
 	case GN_ERR_LIMIT: return creates || number == HW_SYS_MEM_MAP;
 	case GN_ERR_NOT_FOUND:
 		return number == HW_SYS_REPLY_CAP || number == HW_SYS_REPLY ||
-		       number == HW_SYS_REPLY_WAIT || number == HW_SYS_MEM_UNMAP;
-	case GN_ERR_EXISTS: return number == HW_SYS_MEM_MAP || number == HW_SYS_CAP_GIVE;
+		       number == HW_SYS_REPLY_WAIT || number == HW_SYS_MEM_UNMAP ||
+		       number == HW_SYS_IRQ_CREATE || number == HW_SYS_IRQ_ACK;
+	case GN_ERR_EXISTS:
+		return number == HW_SYS_MEM_MAP || number == HW_SYS_CAP_GIVE ||
+		       number == HW_SYS_IRQ_CREATE;
 	case GN_ERR_OUT_OF_RAM:
 		return number == HW_SYS_MEM_CREATE || number == HW_SYS_MEM_MAP ||
 		       number == HW_SYS_PD_CREATE;
@@ -160,9 +192,14 @@ int main(void)
 {
 	unsigned long ok = 0, bad_msg = 0, invalid = 0, denied = 0, timeouts = 0, skips = 0;
 	unsigned long cap_refusals = 0, limits = 0, accepted[HW_SYS_COUNT] = {0};
+	int64_t r0;
 
 	for (unsigned i = 0; i < BUFFER; i++)
 		buffer[i] = 'x';
+	r0 = sys_io_port_create(HW_CAP_IO_PORT_FACTORY, 0x80, 1);
+	if (r0 < 0 || sys_cap_drop(HW_CAP_IO_PORT_FACTORY) != 0)
+		return 1;
+	port80 = (uint64_t)r0;
 	for (unsigned i = 0; i < CALLS; i++) {
 		uint64_t number = next() % 4 ? next() % (HW_SYS_COUNT + 2) : value();
 		uint64_t arg[6] = {value(), value(), value(), value(), value(), value()};
@@ -183,6 +220,7 @@ int main(void)
 			last_mem = number == HW_SYS_MEM_CREATE ? (uint64_t)r : last_mem;
 			last_pd = number == HW_SYS_PD_CREATE ? (uint64_t)r : last_pd;
 			last_va = number == HW_SYS_MEM_MAP ? arg[2] : last_va;
+			last_irq = number == HW_SYS_IRQ_CREATE ? (uint64_t)r : last_irq;
 		} else if (!documented(number, r)) {
 			out("call %u: number 0x%lx (0x%lx, 0x%lx, 0x%lx, 0x%lx) gave %ld", i,
 				number, arg[0], arg[1], arg[2], arg[3], r);
@@ -210,6 +248,9 @@ int main(void)
 		accepted[HW_SYS_EP_REVOKE_BADGE], accepted[HW_SYS_MEM_CREATE],
 		accepted[HW_SYS_MEM_MAP], accepted[HW_SYS_MEM_UNMAP], accepted[HW_SYS_PD_CREATE],
 		accepted[HW_SYS_CAP_GIVE], accepted[HW_SYS_FAULT_HANDLER]);
+	out("accepted: port_in %lu, port_out %lu, irq_create %lu, irq_bind %lu, irq_ack %lu",
+		accepted[HW_SYS_PORT_IN], accepted[HW_SYS_PORT_OUT], accepted[HW_SYS_IRQ_CREATE],
+		accepted[HW_SYS_IRQ_BIND], accepted[HW_SYS_IRQ_ACK]);
 	if (sys_print("still served", 12) != 0 || sys_sleep(WITNESS_US) != 0)
 		return 1;
 	return 0;

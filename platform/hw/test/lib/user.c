@@ -159,6 +159,36 @@ int64_t sys_fault_handler(uint64_t pd, uint64_t ep)
 	return hw_syscall4(HW_SYS_FAULT_HANDLER, pd, ep, 0, 0);
 }
 
+int64_t sys_io_port_create(uint64_t factory, uint64_t base, uint64_t count)
+{
+	return hw_syscall4(HW_SYS_IO_PORT_CREATE, factory, base, count, 0);
+}
+
+int64_t sys_port_in(uint64_t ports, uint64_t port, uint64_t width)
+{
+	return hw_syscall4(HW_SYS_PORT_IN, ports, port, width, 0);
+}
+
+int64_t sys_port_out(uint64_t ports, uint64_t port, uint64_t width, uint64_t value)
+{
+	return hw_syscall4(HW_SYS_PORT_OUT, ports, port, width, value);
+}
+
+int64_t sys_irq_create(uint64_t factory, uint64_t line)
+{
+	return hw_syscall4(HW_SYS_IRQ_CREATE, factory, line, 0, 0);
+}
+
+int64_t sys_irq_bind(uint64_t irq, uint64_t context)
+{
+	return hw_syscall4(HW_SYS_IRQ_BIND, irq, context, 0, 0);
+}
+
+int64_t sys_irq_ack(uint64_t irq)
+{
+	return hw_syscall4(HW_SYS_IRQ_ACK, irq, 0, 0, 0);
+}
+
 int64_t sys_thread_create(thread_fn_t fn, uint64_t arg, void *stack, size_t size, unsigned prio)
 {
 	uint64_t top = ((uint64_t)stack + size) & ~15UL;

@@ -50,6 +50,14 @@ int64_t sys_thread_start(uint64_t pd, uint64_t entry, uint64_t stack_top, uint64
 int64_t sys_cap_give(uint64_t pd, uint64_t cap, uint64_t slot, uint64_t rights);
 int64_t sys_fault_handler(uint64_t pd, uint64_t ep);
 
+/* Device access (hw_syscall.h): I/O port ranges and ISA interrupt lines. */
+int64_t sys_io_port_create(uint64_t factory, uint64_t base, uint64_t count);
+int64_t sys_port_in(uint64_t ports, uint64_t port, uint64_t width);
+int64_t sys_port_out(uint64_t ports, uint64_t port, uint64_t width, uint64_t value);
+int64_t sys_irq_create(uint64_t factory, uint64_t line);
+int64_t sys_irq_bind(uint64_t irq, uint64_t context);
+int64_t sys_irq_ack(uint64_t irq);
+
 /* The time stamp counter (under QEMU's -icount shift=0: instructions executed). */
 static inline uint64_t rdtsc(void)
 {
