@@ -113,6 +113,14 @@ static void ioapic_entry(uint32_t addr, uint32_t gsi_base)
 	madt_entry(1, 12, body);
 }
 
+static void lapic_entry(uint8_t apic_id, uint32_t flags)
+{
+	uint8_t body[6] = {0, apic_id};
+
+	memcpy(body + 2, &flags, 4);
+	madt_entry(0, 8, body);
+}
+
 static void override_entry(uint8_t bus, uint8_t src, uint32_t gsi, uint16_t flags)
 {
 	uint8_t body[8] = {bus, src};
@@ -336,6 +344,25 @@ static void port_ranges(void **state)
 	assert_false(hw_port_access_inside(0x80, 1, 0x80 + (1ULL << 63), 1));
 }
 
+/* The MADT's processor local APICs (SMP): enabled ones counted with their ids, a bad length refused. */
+static void processors(void **state)
+{
+	uint8_t bad[4] = {0};
+
+	(void)state;
+	assert_int_equal(parse(), GN_OK);
+	assert_int_equal(irq.cpus, 0);
+	lapic_entry(0, 1);
+	lapic_entry(1, 0); /* disabled */
+	lapic_entry(3, 1);
+	assert_int_equal(parse(), GN_OK);
+	assert_int_equal(irq.cpus, 2);
+	assert_int_equal(irq.apic_ids[0], 0);
+	assert_int_equal(irq.apic_ids[1], 3);
+	madt_entry(0, 6, bad);
+	assert_int_equal(parse(), GN_ERR_INVALID_ARG);
+}
+
 int main(void)
 {
 	struct CMUnitTest const tests[] = {
@@ -345,6 +372,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(root_tables_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(madt_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(entries_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(processors, setup, teardown),
 		cmocka_unit_test(port_ranges),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

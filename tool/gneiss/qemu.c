@@ -257,7 +257,7 @@ static gn_err_t make_iso(
 	return run_tool(argv, log, why, why_size);
 }
 
-static void build_argv(gn_qemu_t *q, char const *kernel, bool qmp)
+static void build_argv(gn_qemu_t *q, char const *kernel, bool qmp, unsigned cpus)
 {
 	size_t n = 0, len = 0;
 
@@ -272,6 +272,11 @@ static void build_argv(gn_qemu_t *q, char const *kernel, bool qmp)
 	q->argv[n++] = "isa-debug-exit,iobase=0xf4,iosize=0x04";
 	q->argv[n++] = "-m";
 	q->argv[n++] = "128M";
+	if (cpus > 1) { /* multi-threaded TCG, QEMU's default for more than one CPU */
+		snprintf(q->smp, sizeof(q->smp), "%u", cpus);
+		q->argv[n++] = "-smp";
+		q->argv[n++] = q->smp;
+	}
 	if (qmp) { /* QEMU runs in the boot directory: the socket's name is relative */
 		q->argv[n++] = "-qmp";
 		q->argv[n++] = "unix:" GN_QMP_SOCKET ",server=on,wait=off";
@@ -312,7 +317,7 @@ gn_err_t gn_qemu_prepare(gn_qemu_t *q, gn_scenario_t const *sc, char const *boot
 	if (err == GN_OK && sc->boot_iso)
 		err = make_iso(q, boot_dir, kernel, why, why_size);
 	if (err == GN_OK)
-		build_argv(q, kernel, sc->keys_count > 0);
+		build_argv(q, kernel, sc->keys_count > 0, sc->cpus);
 	return err;
 }
 

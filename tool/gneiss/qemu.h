@@ -32,6 +32,7 @@ typedef struct {
 	char modules[GN_QEMU_MODULES_MAX][NAME_MAX + 1]; /* in boot order */
 	size_t module_count;
 	char initrd[GN_QEMU_MODULES_MAX * (NAME_MAX + 1)]; /* -initrd's argument */
+	char smp[16];                                      /* -smp's argument */
 	char iso[PATH_MAX];                                /* the ISO, when booting one */
 	char const *argv[GN_QEMU_ARGV_MAX]; /* QEMU's command line, NULL-terminated */
 } gn_qemu_t;

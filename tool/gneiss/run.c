@@ -272,6 +272,11 @@ static bool prepare(run_t *run)
 			run->sc.boot_line);
 		return false;
 	}
+	if (run->sc.cpus_line && !run->hw) {
+		add_reason(run, "'cpus' (line %u of scenario) needs the hw platform",
+			run->sc.cpus_line);
+		return false;
+	}
 	if (run->sc.keys_count > 0 && !run->hw) {
 		add_reason(run, "'keys' (line %u of scenario) needs the hw platform",
 			run->sc.keys[0].after.line);

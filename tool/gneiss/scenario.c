@@ -191,6 +191,25 @@ static gn_err_t kw_boot(gn_scenario_t *sc, char *args, unsigned line, char *why,
 	return GN_OK;
 }
 
+/* `cpus N`: QEMU's -smp N (1..8) on hw. */
+static gn_err_t kw_cpus(gn_scenario_t *sc, char *args, unsigned line, char *why, size_t why_size)
+{
+	char *end = NULL;
+	unsigned long n = strtoul(args, &end, 10);
+
+	if (sc->cpus_line) {
+		snprintf(why, why_size, "second 'cpus' (the first is on line %u)", sc->cpus_line);
+		return GN_ERR_INVALID_ARG;
+	}
+	if (end == args || *end != '\0' || n < 1 || n > 8) {
+		snprintf(why, why_size, "cpus '%s' is not a number from 1 to 8", args);
+		return GN_ERR_INVALID_ARG;
+	}
+	sc->cpus = (unsigned)n;
+	sc->cpus_line = line;
+	return GN_OK;
+}
+
 /* One chord "name[-name...]" of a `keys` line into out; false when it is malformed. */
 static bool parse_chord(
 	char *text, char out[GN_SCENARIO_CHORD_KEYS][GN_SCENARIO_KEY_NAME], char *why, size_t n)
@@ -293,6 +312,7 @@ static struct {
 	{"exit", kw_exit},
 	{"boot", kw_boot},
 	{"keys", kw_keys},
+	{"cpus", kw_cpus},
 	{"platforms", kw_other_tool},
 	{"not-on", kw_other_tool},
 };

@@ -65,6 +65,8 @@ typedef struct {
 	bool boot_iso;      /* `boot iso`: the hw platform boots a GRUB ISO instead of -kernel */
 	unsigned boot_line; /* 0: no `boot` line */
 	gn_keys_t *keys;    /* `keys` lines (hw only) */
+	unsigned cpus;      /* `cpus N`: the hw platform's machine has N CPUs (0: no line, one) */
+	unsigned cpus_line;
 	size_t keys_count;
 } gn_scenario_t;
 

@@ -8,8 +8,8 @@
  * message that does not fit is GN_ERR_BAD_MSG, a value out of range GN_ERR_INVALID_ARG, a buffer
  * that is not wholly readable memory of the caller's protection domain GN_ERR_DENIED, a full table
  * GN_ERR_LIMIT. No argument can make the kernel fault or touch memory outside the caller's user
- * mappings. The calls 18.. (milestone 4) and 30.. (device access) were added without changing
- * any earlier call. What
+ * mappings. The calls 18.. (milestone 4), 30.. (device access) and 36.. (SMP: cpu_info,
+ * thread_cpu) were added without changing any earlier call; on one CPU nothing else differs. What
  * earlier programs can see: slot 0 carries HW_RIGHT_MANAGE (cap_info 0x10001 instead of 0x1; IPC
  * never transfers it), a received call writes the UTCB's badge word (0 for unbadged capabilities),
  * and the root starts with the boot table in its UTCB's msg[] and the top slots filled.
@@ -143,7 +143,9 @@ enum {
 	HW_SYS_IRQ_CREATE = 33,     /* (irq factory cap, ISA line): an IRQ capability */
 	HW_SYS_IRQ_BIND = 34,       /* (irq cap, context cap): interrupts submit the context */
 	HW_SYS_IRQ_ACK = 35,        /* (irq cap): unmasks the line after an interrupt */
-	HW_SYS_COUNT = 36,
+	HW_SYS_CPU_INFO = 36,       /* (): HW_CPU_INFO of the CPU the caller runs on */
+	HW_SYS_THREAD_CPU = 37,     /* (thread cap, cpu): 0; the thread runs on that CPU from now */
+	HW_SYS_COUNT = 38,
 };
 
 /*
@@ -363,5 +365,18 @@ static inline int64_t hw_syscall6(uint64_t number, uint64_t a0, uint64_t a1, uin
 			 : "rcx", "r11", "memory");
 	return result;
 }
+
+/*
+ * CPUs (HW_SYS_CPU_INFO): the calling thread's CPU index (0: the boot CPU), the number of CPUs
+ * the kernel runs on and the CPU's local APIC id, in one result. A thread runs only on its CPU:
+ * its creator's at creation (HW_SYS_THREAD_START: the starting thread's), then whatever
+ * HW_SYS_THREAD_CPU gives it (through a capability with WAKE; a CPU index at or above the count
+ * is INVALID_ARG).
+ */
+#define HW_CPU_INFO(index, count, apic) \
+	((uint64_t)(index) | (uint64_t)(count) << 8 | (uint64_t)(apic) << 16)
+#define HW_CPU_INFO_INDEX(info) ((unsigned)((info)&0xff))
+#define HW_CPU_INFO_COUNT(info) ((unsigned)(((info) >> 8) & 0xff))
+#define HW_CPU_INFO_APIC(info) ((unsigned)(((info) >> 16) & 0xff))
 
 #endif

@@ -10,8 +10,11 @@ enum {
 	RSDP_LENGTH_END = 24,
 	HEADER = 36,
 	MADT_ENTRIES = 44, /* header, local APIC address, flags */
+	MADT_LAPIC = 0,
 	MADT_IOAPIC = 1,
 	MADT_OVERRIDE = 2,
+	LAPIC_LEN = 8,
+	LAPIC_ENABLED = 1,
 	IOAPIC_LEN = 12,
 	OVERRIDE_LEN = 10,
 	FLAG_POLARITY = 0x3,
@@ -131,6 +134,7 @@ static gn_err_t madt(hw_acpi_irq_t *out, uint8_t const *p, uint32_t len, char *w
 	bool overridden[HW_ACPI_ISA_LINES] = {false}, ioapic = false;
 
 	hw_acpi_isa_default(out);
+	out->cpus = 0;
 	for (uint32_t off = MADT_ENTRIES; off + 2 <= len;) {
 		uint8_t type = p[off], elen = p[off + 1];
 		uint64_t addr;
@@ -141,6 +145,13 @@ static gn_err_t madt(hw_acpi_irq_t *out, uint8_t const *p, uint32_t len, char *w
 		if (type == MADT_OVERRIDE &&
 			(elen != OVERRIDE_LEN || !override(out, overridden, p + off)))
 			goto error;
+		if (type == MADT_LAPIC && elen != LAPIC_LEN)
+			goto error;
+		if (type == MADT_LAPIC && (le32(p + off + 4) & LAPIC_ENABLED)) {
+			if (out->cpus < HW_ACPI_CPUS_MAX)
+				out->apic_ids[out->cpus] = p[off + 3];
+			out->cpus++;
+		}
 		addr = type == MADT_IOAPIC ? le32(p + off + 4) : 0;
 		if (type == MADT_IOAPIC && le32(p + off + 8) == 0 && !ioapic) {
 			if (addr == 0 || addr % 16 != 0)

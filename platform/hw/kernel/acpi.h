@@ -20,6 +20,7 @@
 enum {
 	HW_ACPI_TABLE_MAX = 64 * 1024, /* longest RSDT, XSDT or MADT read */
 	HW_ACPI_ISA_LINES = 16,
+	HW_ACPI_CPUS_MAX = 8, /* local APIC ids recorded */
 };
 
 typedef struct {
@@ -34,6 +35,8 @@ typedef struct {
 	uint32_t gsi_base; /* its first GSI (0) */
 	unsigned overrides;
 	hw_isa_route_t isa[HW_ACPI_ISA_LINES];
+	unsigned cpus;                      /* enabled processors' local APICs (MADT type 0) */
+	uint8_t apic_ids[HW_ACPI_CPUS_MAX]; /* the first of them */
 } hw_acpi_irq_t;
 
 /*

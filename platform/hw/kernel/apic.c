@@ -38,6 +38,12 @@ enum {
 	APIC_TIMER_INIT = 0x380,
 	APIC_TIMER_CURRENT = 0x390,
 	APIC_TIMER_DIVIDE = 0x3e0,
+	APIC_ICR_LOW = 0x300,
+	APIC_ICR_HIGH = 0x310,
+	ICR_INIT = 0x500,
+	ICR_STARTUP = 0x600,
+	ICR_ASSERT = 1 << 14,
+	ICR_PENDING = 1 << 12,
 	APIC_ENABLE = 1 << 8,
 	APIC_MASKED = 1 << 16,
 	APIC_PERIODIC = 1 << 17,
@@ -47,6 +53,7 @@ enum {
 };
 
 static uint32_t volatile *apic;
+static uint32_t timer_count; /* the periodic timer's initial count, for every CPU */
 
 static uint32_t apic_read(unsigned reg)
 {
@@ -123,8 +130,64 @@ void hw_apic_init(unsigned tick_us)
 			CALIBRATE_MS);
 	hw_log("timer: local APIC at 0x%lx, %u ticks per ms (divided by 16), a tick every %u us",
 		base, per_10ms / CALIBRATE_MS, tick_us);
+	timer_count = per_tick;
 	apic_write(APIC_LVT_TIMER, APIC_PERIODIC | HW_VECTOR_TIMER);
 	apic_write(APIC_TIMER_INIT, per_tick);
+}
+
+void hw_apic_init_ap(void)
+{
+	hw_wrmsr(HW_MSR_APIC_BASE, hw_rdmsr(HW_MSR_APIC_BASE) | MSR_APIC_ENABLE);
+	apic_write(APIC_TPR, 0);
+	apic_write(APIC_LVT_LINT0, APIC_MASKED);
+	apic_write(APIC_LVT_ERROR, APIC_MASKED);
+	apic_write(APIC_SVR, APIC_ENABLE | HW_VECTOR_SPURIOUS);
+}
+
+void hw_apic_timer_start_ap(void)
+{
+	apic_write(APIC_TIMER_DIVIDE, APIC_DIVIDE_16);
+	apic_write(APIC_LVT_TIMER, APIC_PERIODIC | HW_VECTOR_TIMER);
+	apic_write(APIC_TIMER_INIT, timer_count);
+}
+
+static void send(uint32_t apic_id, uint32_t low)
+{
+	unsigned spins = 0;
+
+	apic_write(APIC_ICR_HIGH, apic_id << 24);
+	apic_write(APIC_ICR_LOW, low);
+	while ((apic_read(APIC_ICR_LOW) & ICR_PENDING) && spins++ < SPIN_MAX)
+		__asm__ volatile("pause");
+}
+
+void hw_apic_ipi(uint32_t apic_id, unsigned vector)
+{
+	send(apic_id, vector | ICR_ASSERT);
+}
+
+void hw_apic_start_ap(uint32_t apic_id, uint32_t trampoline)
+{
+	send(apic_id, ICR_INIT | ICR_ASSERT);
+	hw_apic_delay_us(10000);
+	for (unsigned i = 0; i < 2; i++) {
+		send(apic_id, ICR_STARTUP | ICR_ASSERT | (trampoline >> 12));
+		hw_apic_delay_us(200);
+	}
+}
+
+void hw_apic_delay_us(unsigned us)
+{
+	uint32_t start = apic_read(APIC_TIMER_CURRENT), count = timer_count;
+	uint64_t left = (uint64_t)timer_count * us / 1000, passed = 0;
+
+	/* the periodic timer counts down from count to 0 again and again: 1 ms per round */
+	while (passed < left) {
+		uint32_t now = apic_read(APIC_TIMER_CURRENT);
+		passed += now <= start ? start - now : start + count - now;
+		start = now;
+		__asm__ volatile("pause");
+	}
 }
 
 void hw_apic_eoi(void)

@@ -1,7 +1,8 @@
 /*
  * Interrupt controllers and the timer: the legacy PICs are remapped and masked (only their
  * spurious IRQs can still arrive), and the boot CPU's local APIC runs a periodic timer, calibrated
- * against the PIT, that drives time and preemption. Called at boot only, on the boot CPU.
+ * against the PIT, that drives time and preemption; every other CPU's runs at the same rate
+ * (hw_apic_init_ap), and CPUs kick each other by IPIs (smp.h).
  */
 #ifndef GNEISS_HW_APIC_H
 #define GNEISS_HW_APIC_H
@@ -17,6 +18,21 @@ void hw_pic_disable(void);
  * outside the direct map, or when the PIT does not count.
  */
 void hw_apic_init(unsigned tick_us);
+
+/* Enables an application processor's local APIC (its timer not yet). */
+void hw_apic_init_ap(void);
+
+/* Starts an application processor's timer, periodic at the boot CPU's rate. */
+void hw_apic_timer_start_ap(void);
+
+/* Sends a fixed interrupt of vector to the CPU with that local APIC id. */
+void hw_apic_ipi(uint32_t apic_id, unsigned vector);
+
+/* INIT, then twice STARTUP at trampoline (page-aligned, below 1 MiB), with the delays. */
+void hw_apic_start_ap(uint32_t apic_id, uint32_t trampoline);
+
+/* Waits at least us microseconds, counting the running APIC timer (after hw_apic_init). */
+void hw_apic_delay_us(unsigned us);
 
 /* Signals the end of the interrupt in service. */
 void hw_apic_eoi(void);

@@ -1,5 +1,6 @@
 /*
- * The boot CPU's protection features and its kernel entry by `syscall`.
+ * Each CPU's protection features and its kernel entry by `syscall` (the boot CPU's at boot, every
+ * other CPU's when it starts, smp.c).
  *
  * hw_cpu_setup turns on what the CPU offers: NX (EFER.NXE, before any table uses the bit), write
  * protection for the kernel (CR0.WP), global kernel pages, SMEP and SMAP (the kernel neither runs

@@ -29,7 +29,8 @@
 #define HW_VECTOR_MC 18
 #define HW_VECTOR_PIC 0x20 /* the legacy PICs' IRQ 0..15, remapped here and masked */
 #define HW_VECTOR_TIMER 0x30
-#define HW_VECTOR_IRQ 0x40 /* ISA line n of the I/O APIC (ioapic.c) at 0x40 + n */
+#define HW_VECTOR_KICK 0x31 /* IPI: another CPU wants this one in the kernel (smp.h) */
+#define HW_VECTOR_IRQ 0x40  /* ISA line n of the I/O APIC (ioapic.c) at 0x40 + n */
 #define HW_VECTOR_SPURIOUS 0xff
 #define HW_VECTOR_SYSCALL 0x100 /* no IDT vector: marks a frame saved by the syscall entry */
 
@@ -39,6 +40,7 @@
 #define HW_CPU_KERNEL_RSP 0
 #define HW_CPU_USER_RSP 8
 #define HW_CPU_SAVE_TOP 16
+#define HW_CPU_MAX 4 /* CPUs the kernel runs on; more are left halted */
 
 #ifndef __ASSEMBLER__
 
@@ -57,24 +59,58 @@ typedef struct {
 _Static_assert(__builtin_offsetof(hw_frame_t, vector) == HW_FRAME_VECTOR, "isr.S offsets");
 _Static_assert(__builtin_offsetof(hw_frame_t, cs) == HW_FRAME_CS, "isr.S offsets");
 
-/* Per-CPU data, reached through GS in the syscall entry (GS_BASE while in the kernel). */
-typedef struct {
+struct hw_thread;
+
+/*
+ * Per-CPU data, reached through GS (GS_BASE while in the kernel): the syscall entry's fields first,
+ * then what the kernel keeps per CPU (smp.h). Everything but the kick counters is changed only
+ * by its own CPU, under the kernel lock.
+ */
+typedef struct hw_cpu {
 	uint64_t kernel_rsp; /* top of this CPU's kernel stack (also the TSS's RSP0) */
 	uint64_t user_rsp;   /* scratch: the user's RSP during the syscall entry */
 	uint64_t save_top;   /* the end of the running thread's hw_frame_t: syscalls save there */
+	struct hw_cpu *self; /* this structure, read through %gs:HW_CPU_SELF */
+	unsigned index;      /* 0: the boot CPU */
+	uint32_t apic_id;
+	struct hw_thread *current;  /* the thread whose context this CPU runs; NULL: idle */
+	uint64_t loaded_root;       /* the page tables in CR3 */
+	uint64_t loaded_fs;         /* the FS base in the MSR */
+	bool idle;                  /* waits for an interrupt with the lock released */
+	uint64_t volatile kick_req; /* raised by the lock holder (smp.c) */
+	uint64_t volatile kick_ack; /* caught up by this CPU outside the lock, after a TLB flush */
+	bool volatile drop_root;    /* with a kick: switch to the kernel's tables first */
 } hw_cpu_t;
+
+#define HW_CPU_SELF 24
+_Static_assert(__builtin_offsetof(hw_cpu_t, self) == HW_CPU_SELF, "per-CPU offsets");
+
+/* This CPU's data (valid in the kernel once hw_cpu_syscall_init ran). */
+static inline hw_cpu_t *hw_cpu_self(void)
+{
+	hw_cpu_t *cpu;
+
+	__asm__("movq %%gs:24, %0" : "=r"(cpu));
+	return cpu;
+}
 
 _Static_assert(__builtin_offsetof(hw_cpu_t, user_rsp) == HW_CPU_USER_RSP, "isr.S offsets");
 _Static_assert(__builtin_offsetof(hw_cpu_t, save_top) == HW_CPU_SAVE_TOP, "isr.S offsets");
 
-/* The boot CPU's data (the only CPU so far). */
-extern hw_cpu_t hw_cpu0;
+/* Every CPU's data; hw_cpus[0] is the boot CPU's. */
+extern hw_cpu_t hw_cpus[HW_CPU_MAX];
 
-/* Loads the GDT and TSS (RSP0 = kernel_stack_top) and reloads every segment register. */
-void hw_gdt_init(uint64_t kernel_stack_top);
+/*
+ * Loads CPU cpu's own GDT and TSS (RSP0 = kernel_stack_top, its own IST stacks) and reloads every
+ * segment register.
+ */
+void hw_gdt_init(unsigned cpu, uint64_t kernel_stack_top);
 
 /* Loads the IDT with a gate for every vector. */
 void hw_idt_init(void);
+
+/* Loads the IDT hw_idt_init built (on another CPU). */
+void hw_idt_load(void);
 
 /* Called by isr.S for an exception in kernel mode; reports it and exits with HW_EXIT_PANIC. */
 GN_NORETURN void hw_exception(hw_frame_t *frame);

@@ -1,4 +1,4 @@
-/* The GDT and the TSS (see cpu_tables.h), built once at boot on the boot CPU. */
+/* The GDT and the TSS of each CPU (see cpu_tables.h), built when the CPU starts. */
 #include "cpu_tables.h"
 
 enum {
@@ -21,9 +21,9 @@ typedef struct __attribute__((packed)) {
 	uint64_t base;
 } table_ptr_t;
 
-static uint64_t gdt[8];
-static tss_t tss;
-static uint8_t ist_stacks[IST_STACKS][IST_STACK_SIZE] __attribute__((aligned(16)));
+static uint64_t gdts[HW_CPU_MAX][8];
+static tss_t tsss[HW_CPU_MAX];
+static uint8_t ist_stacks[HW_CPU_MAX][IST_STACKS][IST_STACK_SIZE] __attribute__((aligned(16)));
 
 /* A code or data descriptor: long mode ignores base and limit except for the flags. */
 static uint64_t segment(bool code, unsigned dpl)
@@ -35,28 +35,30 @@ static uint64_t segment(bool code, unsigned dpl)
 	return access | 0xffffULL | (0xfULL << 48) | (1ULL << 55) | (1ULL << 54);
 }
 
-static void set_tss_descriptor(unsigned index)
+static void set_tss_descriptor(uint64_t *gdt, tss_t const *tss, unsigned index)
 {
-	uint64_t base = (uint64_t)&tss, limit = sizeof(tss) - 1;
+	uint64_t base = (uint64_t)tss, limit = sizeof(*tss) - 1;
 
 	gdt[index] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x9ULL << 40) | (1ULL << 47) |
 		     (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
 	gdt[index + 1] = base >> 32;
 }
 
-void hw_gdt_init(uint64_t kernel_stack_top)
+void hw_gdt_init(unsigned cpu, uint64_t kernel_stack_top)
 {
-	table_ptr_t ptr = {.limit = sizeof(gdt) - 1, .base = (uint64_t)gdt};
+	uint64_t *gdt = gdts[cpu];
+	tss_t *tss = &tsss[cpu];
+	table_ptr_t ptr = {.limit = sizeof(gdts[0]) - 1, .base = (uint64_t)gdt};
 
 	gdt[HW_SEL_KCODE >> 3] = segment(true, 0);
 	gdt[HW_SEL_KDATA >> 3] = segment(false, 0);
 	gdt[HW_SEL_UDATA >> 3] = segment(false, 3);
 	gdt[HW_SEL_UCODE >> 3] = segment(true, 3);
 	for (unsigned i = 0; i < IST_STACKS; i++)
-		tss.ist[i] = (uint64_t)&ist_stacks[i][IST_STACK_SIZE];
-	tss.rsp[0] = kernel_stack_top;
-	tss.iomap_base = sizeof(tss); /* no I/O permission bitmap: user mode gets no ports */
-	set_tss_descriptor(HW_SEL_TSS >> 3);
+		tss->ist[i] = (uint64_t)&ist_stacks[cpu][i][IST_STACK_SIZE];
+	tss->rsp[0] = kernel_stack_top;
+	tss->iomap_base = sizeof(*tss); /* no I/O permission bitmap: user mode gets no ports */
+	set_tss_descriptor(gdt, tss, HW_SEL_TSS >> 3);
 
 	__asm__ volatile("lgdt %0" : : "m"(ptr) : "memory");
 	__asm__ volatile("pushq %0\n\t"

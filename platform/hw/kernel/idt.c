@@ -51,3 +51,10 @@ void hw_idt_init(void)
 	}
 	__asm__ volatile("lidt %0" : : "m"(ptr) : "memory");
 }
+
+void hw_idt_load(void)
+{
+	table_ptr_t ptr = {.limit = sizeof(idt) - 1, .base = (uint64_t)idt};
+
+	__asm__ volatile("lidt %0" : : "m"(ptr) : "memory");
+}

@@ -85,6 +85,7 @@ static void find(void)
 		hw_log("acpi: no RSDP; assuming the I/O APIC at 0x%x", QEMU_IOAPIC);
 	hw_acpi_isa_default(&routes);
 	routes.ioapic = QEMU_IOAPIC;
+	routes.cpus = 0;
 }
 
 static void route(unsigned line, uint32_t dest)
@@ -150,4 +151,10 @@ void hw_ioapic_unmask(unsigned line)
 	uint32_t reg = REG_REDIRECT + 2 * routes.isa[line].gsi;
 
 	ioapic_write(reg, ioapic_read(reg) & ~(uint32_t)RTE_MASKED);
+}
+
+unsigned hw_acpi_cpus(uint8_t const **apic_ids)
+{
+	*apic_ids = routes.apic_ids;
+	return routes.cpus;
 }

@@ -368,7 +368,7 @@ static hw_frame_t *fast_call(hw_thread_t *t, hw_cap_slot_t const *s, uint64_t in
 	if (!e)
 		return NULL;
 	server = GN_LIST_ENTRY(e, hw_thread_t, ipc_elem);
-	if (server->sched.prio != t->sched.prio)
+	if (server->sched.prio != t->sched.prio || server->cpu != t->cpu)
 		return NULL;
 	fast_copy(t, server, info);
 	gn_list_remove(e);
@@ -388,7 +388,7 @@ static hw_frame_t *fast_reply_wait(hw_thread_t *t, endpoint_t *ep, uint64_t info
 	hw_thread_t *caller = t->caller;
 
 	if (!caller || !gn_list_empty(&ep->callers) || caller->sched.prio != t->sched.prio ||
-		caller->faulting)
+		caller->cpu != t->cpu || caller->faulting)
 		return NULL;
 	fast_copy(t, caller, info);
 	t->caller = NULL;

@@ -17,7 +17,9 @@
  * GS: in the kernel GS_BASE points to the CPU's hw_cpu_t; in user mode it holds the user's value
  * and KERNEL_GS_BASE the pointer. Every entry from user mode (told apart by the RPL of the saved
  * CS) and every exit to it swaps them. Interrupts stay disabled in the kernel except while idling,
- * when the entries nest on the kernel stack but never come from user mode.
+ * when the entries nest on the kernel stack but never come from user mode. The C side takes the
+ * kernel lock (smp.h) on every entry and releases it before hw_user_resume; the syscall entry
+ * saves into the running thread before that, which only this CPU can switch away from.
  *
  * hw_user_resume takes a frame that the kernel wrote or sanitised (user selectors, RFLAGS with IF
  * set and IOPL 0, RIP in the user half). A frame saved by the syscall entry returns with sysretq,

@@ -1,7 +1,8 @@
 /*
  * The hw kernel's boot: from the multiboot entry (entry.S) to the first user thread.
  *
- * Invariants: one CPU; interrupts disabled in the kernel except while it idles; every kernel-mode
+ * Invariants: the kernel lock held (smp.h) and interrupts disabled in the kernel except while a
+ * CPU idles; every kernel-mode
  * exception fatal and reported (exception.c); all output on COM1. The boot information is
  * validated completely (multiboot.c) before anything depends on it; an invalid boot is a panic
  * naming the field, never a crash. Then the kernel switches to its own page tables, checks its
@@ -29,6 +30,7 @@
 #include "paging.h"
 #include "pd.h"
 #include "serial.h"
+#include "smp.h"
 #include "test_hooks.h"
 
 void hw_kernel_main(uint32_t magic, uint32_t info_phys);
@@ -51,7 +53,6 @@ static hw_boot_info_t boot_info;
 static hw_frames_t frames;
 static uint64_t frames_used[FRAME_WORDS], frames_usable[FRAME_WORDS];
 static hw_cpu_features_t features;
-hw_cpu_t hw_cpu0;
 
 static char const *region_type(uint32_t type)
 {
@@ -262,8 +263,9 @@ void hw_kernel_main(uint32_t magic, uint32_t info_phys)
 	hw_serial_init();
 	hw_log("Gneiss hw kernel (x86_64)");
 	hw_cpu_setup(&features);
-	hw_cpu0.kernel_rsp = (uint64_t)hw_boot_stack_top;
-	hw_gdt_init(hw_cpu0.kernel_rsp);
+	hw_cpus[0].self = &hw_cpus[0];
+	hw_cpus[0].kernel_rsp = (uint64_t)hw_boot_stack_top;
+	hw_gdt_init(0, hw_cpus[0].kernel_rsp);
 	hw_idt_init();
 	parse_boot_info(magic, info_phys);
 	hw_paging_init(&boot_info, features.nx);
@@ -273,16 +275,21 @@ void hw_kernel_main(uint32_t magic, uint32_t info_phys)
 	list_modules();
 	check_frames();
 	hw_test_hooks_run(&boot_info);
-	hw_cpu_syscall_init(&hw_cpu0);
+	hw_cpu_syscall_init(&hw_cpus[0]);
 	hw_pic_disable();
 	hw_apic_init(TICK_US);
 	hw_ioapic_init(&boot_info);
+	hw_cpus[0].apic_id = hw_apic_id();
 	hw_threads_init(SLICE_TICKS, TICK_US);
+	hw_lock_take(); /* from here on the kernel runs under its lock (smp.h) */
+	hw_smp_start(&boot_info);
 	if (start_programs() == 0) {
 		hw_log("no core to start yet: the hw platform runs no components");
 		hw_exit(0);
 	}
 	hw_log("scheduling: %d priorities, round robin with %d ms slices", HW_PRIORITIES,
 		SLICE_TICKS * TICK_US / 1000);
-	hw_user_resume(hw_thread_schedule());
+	hw_frame_t *first = hw_thread_schedule();
+	hw_lock_release();
+	hw_user_resume(first);
 }

@@ -7,6 +7,7 @@
 #include "mem.h"
 #include "paging.h"
 #include "pd.h"
+#include "smp.h"
 #include "syscall.h"
 
 enum {
@@ -37,9 +38,13 @@ static mem_t *unused(void)
 	return NULL;
 }
 
-/* Flushes [va, va + pages pages) from the TLB when pd's tables are loaded. */
+/*
+ * Flushes [va, va + pages pages) from the TLB when pd's tables are loaded, and every other CPU's
+ * TLB where they are loaded there (smp.h: that CPU is out of user mode before this returns).
+ */
 static void flush(hw_pd_t const *pd, uint64_t va, uint64_t pages)
 {
+	hw_smp_shootdown(pd->pt.root, false);
 	if (hw_read_cr3() != pd->pt.root)
 		return;
 	for (uint64_t i = 0; i < pages; i++)

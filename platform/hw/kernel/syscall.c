@@ -15,6 +15,7 @@
 #include "pd.h"
 #include "reply.h"
 #include "signal.h"
+#include "smp.h"
 #include "syscall.h"
 
 enum {
@@ -160,6 +161,28 @@ static int64_t call_time(hw_thread_t *t, uint64_t const arg[4])
 	return (int64_t)hw_time_us();
 }
 
+static int64_t call_cpu_info(hw_thread_t *t, uint64_t const arg[4])
+{
+	hw_cpu_t const *cpu = hw_cpu_self();
+
+	(void)t;
+	(void)arg;
+	return (int64_t)HW_CPU_INFO(cpu->index, hw_cpu_count, cpu->apic_id & 0xff);
+}
+
+static int64_t call_thread_cpu(hw_thread_t *t, uint64_t const arg[4])
+{
+	hw_obj_t *obj;
+	gn_err_t err = hw_cap_lookup(&t->pd->caps, arg[0], HW_OBJ_THREAD, HW_RIGHT_WAKE, &obj);
+
+	if (err == GN_OK && arg[1] >= hw_cpu_count)
+		err = GN_ERR_INVALID_ARG;
+	if (err != GN_OK)
+		return error(err);
+	hw_thread_set_cpu(GN_CONTAINER_OF(obj, hw_thread_t, obj), (unsigned)arg[1]);
+	return 0;
+}
+
 static int64_t call_cap_drop(hw_thread_t *t, uint64_t const arg[4])
 {
 	hw_obj_t *destroy;
@@ -241,6 +264,8 @@ static hw_handler_t const handlers[HW_SYS_COUNT] = {
 	[HW_SYS_IRQ_CREATE] = hw_call_irq_create,
 	[HW_SYS_IRQ_BIND] = hw_call_irq_bind,
 	[HW_SYS_IRQ_ACK] = hw_call_irq_ack,
+	[HW_SYS_CPU_INFO] = call_cpu_info,
+	[HW_SYS_THREAD_CPU] = call_thread_cpu,
 };
 
 void hw_syscall(hw_thread_t *t)

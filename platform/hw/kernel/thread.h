@@ -12,8 +12,10 @@
  * would give in the thread's RAX and blocks; whoever ends the wait stores the real result first
  * and unblocks it; a timeout first takes the thread off its IPC queue (hw_ipc_cancel).
  *
- * The kernel runs on one CPU with interrupts disabled, except while it idles in
- * hw_thread_schedule: every function here runs to completion, nothing locks.
+ * The kernel runs with interrupts disabled and the kernel lock held (smp.h), except while it idles
+ * in hw_thread_schedule: every function here runs to completion. Each CPU has its own ready queues;
+ * a thread is on those of its CPU (cpu, 0 for the boot programs, its creator's for a new thread,
+ * hw_thread_set_cpu to change it) and runs only there, so it never runs on two CPUs at once.
  */
 #ifndef GNEISS_HW_THREAD_H
 #define GNEISS_HW_THREAD_H
@@ -64,7 +66,9 @@ struct hw_thread {
 	hw_obj_t obj;    /* capabilities to the thread go stale when it ends */
 	hw_sched_item_t sched;
 	hw_pd_t *pd;
-	unsigned index; /* in its domain */
+	unsigned index;    /* in its domain */
+	unsigned cpu;      /* the CPU whose queue it is on and which runs it */
+	unsigned cpu_next; /* != cpu: moves there when its CPU schedules next */
 	hw_thread_state_t state;
 	uint64_t deadline;      /* the tick that ends the block; 0: none */
 	gn_list_elem_t timeout; /* on the timeout list while deadline != 0 */
@@ -110,7 +114,20 @@ struct hw_pd {
 void hw_threads_init(unsigned slice_ticks, unsigned tick_us);
 
 /* The thread whose context the current kernel entry saved; NULL once it ended. */
-hw_thread_t *hw_thread_current(void);
+static inline hw_thread_t *hw_thread_current(void)
+{
+	return hw_cpu_self()->current;
+}
+
+/* Sets up this CPU's part: no thread yet, its CR3 and FS base as loaded. */
+void hw_threads_init_cpu(hw_cpu_t *cpu);
+
+/*
+ * Makes t run on cpu (< hw_cpu_count, checked by the caller) from now on: a thread on no CPU
+ * moves at once; one running (on this or another CPU) moves when its CPU schedules next (another
+ * CPU gets a kick).
+ */
+void hw_thread_set_cpu(hw_thread_t *t, unsigned cpu);
 
 /*
  * Starts a thread of pd at priority prio, entering user mode at entry with RSP = stack_top, RDI =

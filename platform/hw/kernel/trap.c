@@ -23,6 +23,7 @@
 #include "irq.h"
 #include "log.h"
 #include "pd.h"
+#include "smp.h"
 #include "syscall.h"
 
 enum {
@@ -32,19 +33,26 @@ enum {
 
 hw_frame_t *hw_trap_user(hw_frame_t *frame);
 hw_frame_t *hw_trap_syscall(hw_frame_t *frame);
-/* The syscall entry saved the context in the running thread's regs already (frame). */
+/*
+ * The syscall entry saved the context in the running thread's regs already (frame). Without a
+ * running thread once the lock is taken, another CPU ended it meanwhile (smp.h): the call is void.
+ */
 hw_frame_t *hw_trap_syscall(hw_frame_t *frame)
 {
-	hw_thread_t *t = hw_thread_current();
-	hw_frame_t *fast;
+	hw_thread_t *t;
+	hw_frame_t *next;
 
-	if (!t || frame != &t->regs)
+	hw_lock_take();
+	t = hw_thread_current();
+	if (t && frame != &t->regs)
 		hw_panic("kernel call without a running thread to save it in");
-	else if ((fast = hw_ipc_fast(t)))
-		return fast;
-	else
-		hw_syscall(t);
-	return hw_thread_schedule();
+	if (!t || !(next = hw_ipc_fast(t))) {
+		if (t)
+			hw_syscall(t);
+		next = hw_thread_schedule();
+	}
+	hw_lock_release();
+	return next;
 }
 
 void hw_trap_kernel(hw_frame_t *frame);
@@ -60,6 +68,10 @@ static void interrupt(uint64_t vector)
 	}
 	if (vector == HW_VECTOR_SPURIOUS)
 		return;
+	if (vector == HW_VECTOR_KICK) {
+		hw_apic_eoi(); /* answered while taking the lock; the entry also schedules */
+		return;
+	}
 	if (vector >= HW_VECTOR_IRQ && vector < HW_VECTOR_IRQ + HW_IRQ_LINES &&
 		hw_irq_interrupt((unsigned)(vector - HW_VECTOR_IRQ)))
 		return;
@@ -97,21 +109,29 @@ static void from_user(hw_thread_t *t, hw_frame_t *frame)
 		interrupt(frame->vector);
 }
 
+/* Without a running thread, another CPU ended it while this entry took the lock (smp.h). */
 hw_frame_t *hw_trap_user(hw_frame_t *frame)
 {
-	hw_thread_t *t = hw_thread_current();
+	hw_thread_t *t;
+	hw_frame_t *next;
 
+	hw_lock_take();
+	t = hw_thread_current();
 	if (t)
 		from_user(t, frame);
-	else
-		hw_panic("entry from user mode without a running thread (vector %lu)",
-			frame->vector);
-	return hw_thread_schedule();
+	else if (frame->vector >= HW_EXCEPTIONS)
+		interrupt(frame->vector);
+	next = hw_thread_schedule();
+	hw_lock_release();
+	return next;
 }
 
+/* An interrupt ends an idle wait (the lock released) or, at boot, arrives before any thread. */
 void hw_trap_kernel(hw_frame_t *frame)
 {
 	if (frame->vector < HW_EXCEPTIONS)
 		hw_exception(frame);
+	hw_lock_take();
 	interrupt(frame->vector);
+	hw_lock_release();
 }

@@ -189,6 +189,16 @@ int64_t sys_irq_ack(uint64_t irq)
 	return hw_syscall4(HW_SYS_IRQ_ACK, irq, 0, 0, 0);
 }
 
+int64_t sys_cpu_info(void)
+{
+	return hw_syscall4(HW_SYS_CPU_INFO, 0, 0, 0, 0);
+}
+
+int64_t sys_thread_cpu(uint64_t thread, uint64_t cpu)
+{
+	return hw_syscall4(HW_SYS_THREAD_CPU, thread, cpu, 0, 0);
+}
+
 int64_t sys_thread_create(thread_fn_t fn, uint64_t arg, void *stack, size_t size, unsigned prio)
 {
 	uint64_t top = ((uint64_t)stack + size) & ~15UL;

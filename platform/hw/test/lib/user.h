@@ -57,6 +57,8 @@ int64_t sys_port_out(uint64_t ports, uint64_t port, uint64_t width, uint64_t val
 int64_t sys_irq_create(uint64_t factory, uint64_t line);
 int64_t sys_irq_bind(uint64_t irq, uint64_t context);
 int64_t sys_irq_ack(uint64_t irq);
+int64_t sys_cpu_info(void);
+int64_t sys_thread_cpu(uint64_t thread, uint64_t cpu);
 
 /* The time stamp counter (under QEMU's -icount shift=0: instructions executed). */
 static inline uint64_t rdtsc(void)
