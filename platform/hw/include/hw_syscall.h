@@ -330,8 +330,10 @@ static inline int64_t hw_syscall4(
  * endpoint instead, without a timeout, with the message HW_FAULT_WORDS words long below (the badge
  * is the registered capability's). The reply decides, whichever way it comes (reply_wait or a
  * deferred reply): msg[0] == HW_FAULT_RESUME retries the faulting instruction with the thread's
- * registers untouched (after the handler mapped memory, say), anything else (or no word) ends
- * the thread, the last one its domain. Nothing is written into the faulting thread's UTCB. When
+ * registers untouched (after the handler mapped memory, say), unless its RIP is outside the
+ * user half (HW_FAULT_RIP >= HW_USER_END: it jumped there), which ends the thread like any other
+ * answer (the reply itself succeeds); anything else (or no word) ends the thread, the last one
+ * its domain. Nothing is written into the faulting thread's UTCB. When
  * the handler cannot answer (the endpoint is destroyed, the server thread ends, its reply
  * capability is dropped) or the registered capability is stale when the fault happens, the domain
  * ends by its fault as without a handler.

@@ -55,6 +55,23 @@ static void writer(uint64_t addr, hw_utcb_t *utcb)
 	done = true; /* never: the handler ends the thread */
 }
 
+/* Jumps to addr, outside the user half: a #PF with RIP there. */
+static void jumper(uint64_t addr, hw_utcb_t *utcb)
+{
+	(void)utcb;
+	__asm__ volatile("jmp *%0" : : "r"(addr) : "memory");
+}
+
+/* Sets the trap flag, then jumps to addr: a #DB (or a #PF) with RIP there. */
+static void trap_jumper(uint64_t addr, hw_utcb_t *utcb)
+{
+	(void)utcb;
+	__asm__ volatile("pushfq\n\torq $0x100, (%%rsp)\n\tpopfq\n\tjmp *%0"
+			 :
+			 : "r"(addr)
+			 : "memory", "cc");
+}
+
 static void replier(uint64_t arg, hw_utcb_t *utcb)
 {
 	(void)arg;
@@ -136,6 +153,36 @@ static void own_threads(uint64_t ep)
 	sys_cap_drop((uint64_t)mem2);
 }
 
+/*
+ * Faults whose RIP lies outside the user half, answered HW_FAULT_RESUME: the kernel refuses to
+ * resume them and ends the thread instead (it used to panic).
+ */
+static void kernel_rips(uint64_t ep)
+{
+	static struct {
+		char const *what;
+		thread_fn_t fn;
+		uint64_t addr;
+	} const cases[] = {
+		{"a jump into the kernel half", jumper, 0xffffffff80100000UL},
+		{"a jump to the top of the user half", jumper, 0x00007fffffff0000UL},
+		{"a jump into the kernel half with TF set", trap_jumper, 0xffffffff80100000UL},
+	};
+
+	for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		int64_t thread = start(cases[i].fn, cases[i].addr, 1);
+
+		take_fault(ep, cases[i].what);
+		out("its rip: 0x%lx", main_utcb->msg[HW_FAULT_RIP]);
+		failed += main_utcb->msg[HW_FAULT_RIP] != cases[i].addr;
+		main_utcb->msg[0] = HW_FAULT_RESUME;
+		sys_reply_wait(ep, HW_MSG_INFO(1, 0), 1000);
+		sys_sleep(2000);
+		expect("the thread after the answer 'resume'", sys_cap_info((uint64_t)thread),
+			-GN_ERR_REVOKED);
+	}
+}
+
 /* A child domain whose only code is ud2, with handler as its fault handler; returns its cap. */
 static int64_t ud2_child(char const *name, uint64_t handler, int64_t mems[2])
 {
@@ -198,6 +245,7 @@ int main(void)
 	expect("register the badged copy for myself", sys_fault_handler(HW_CAP_PD, (uint64_t)fep),
 		0);
 	own_threads((uint64_t)ep);
+	kernel_rips((uint64_t)ep);
 	children((uint64_t)ep, (uint64_t)fep);
 	out("%u checks failed", failed);
 	return failed ? 1 : 0;
