@@ -55,6 +55,8 @@
  * everything page-aligned, size > 0, inside the object, va in [HW_USER_BASE, HW_UTCB_BASE) (never
  * over a UTCB or the first stack) else INVALID_ARG; flags HW_MAP_READ with at most one of
  * HW_MAP_WRITE, HW_MAP_EXEC (W+X: INVALID_ARG), each needing the capability's right (DENIED);
+ * W^X per object: WRITE while the object is mapped EXEC anywhere, or EXEC while it is mapped WRITE
+ * anywhere, DENIED;
  * EXISTS when any page there is mapped; LIMIT after 32 mappings in the domain. mem_unmap (pd, va)
  * removes the mapping starting at va (NOT_FOUND). Destroying a memory object (its owner drops the
  * owning capability or ends) unmaps it from every domain and frees its frames at once.

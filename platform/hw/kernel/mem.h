@@ -11,7 +11,9 @@
  * HW_SYS_MEM_MAP maps a page-aligned part of an object into a domain the caller manages
  * (HW_RIGHT_MANAGE: its own slot 0, or a domain it created) below HW_UTCB_BASE (so never over a
  * UTCB or the first thread's stack), read-only, read-write or read-execute as the capability's
- * rights allow, never writable and executable, and only where nothing is mapped yet. The domain
+ * rights allow, never writable and executable, and only where nothing is mapped yet. W^X holds per
+ * object: while it is mapped writable anywhere it cannot be mapped executable anywhere and the
+ * other way round (DENIED); unmap the one to map the other. The domain
  * records each mapping (HW_PD_MAPPINGS); HW_SYS_MEM_UNMAP removes one whole mapping by its start.
  * Mapped frames are never owned by the page tables: the object keeps them.
  *

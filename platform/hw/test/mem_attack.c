@@ -181,6 +181,33 @@ static void maps(void)
 	sys_cap_drop((uint64_t)m2);
 }
 
+/*
+ * W^X per object: one object mapped read-write at one address and read-execute at another would
+ * let code written through the first run through the second.
+ */
+static void wx_per_object(void)
+{
+	uint64_t const rw = HW_MAP_READ | HW_MAP_WRITE, rx = HW_MAP_READ | HW_MAP_EXEC;
+	int64_t m = expect_ok("an object for code", sys_mem_create(PAGE));
+
+	if (m < 0)
+		return;
+	expect("map it read-write", sys_mem_map((uint64_t)m, 0, VA, 0, PAGE, rw), 0);
+	*(uint8_t volatile *)VA = 0xc3; /* ret */
+	expect("map it read-execute elsewhere while writable",
+		sys_mem_map((uint64_t)m, 0, VA + 2 * PAGE, 0, PAGE, rx), -GN_ERR_DENIED);
+	expect("map it read-only elsewhere",
+		sys_mem_map((uint64_t)m, 0, VA + 4 * PAGE, 0, PAGE, HW_MAP_READ), 0);
+	expect("unmap the writable mapping", sys_mem_unmap(0, VA), 0);
+	expect("map it read-execute now", sys_mem_map((uint64_t)m, 0, VA + 2 * PAGE, 0, PAGE, rx),
+		0);
+	((void (*)(void))(VA + 2 * PAGE))();
+	out("the code written before runs: yes");
+	expect("map it read-write again while executable",
+		sys_mem_map((uint64_t)m, 0, VA, 0, PAGE, rw), -GN_ERR_DENIED);
+	expect("drop it", sys_cap_drop((uint64_t)m), 0);
+}
+
 static void limits(void)
 {
 	int64_t m = expect_ok("mem_create of 64 pages", sys_mem_create(64 * PAGE)), r = 0;
@@ -453,6 +480,7 @@ int main(void)
 	out("starting");
 	sizes();
 	maps();
+	wx_per_object();
 	limits();
 	tls();
 	badges((uint64_t)ep);
