@@ -19,7 +19,8 @@
  *
  * Lifetime: destroying an object (its owner drops the owning capability or ends) first unmaps it
  * from every domain, then frees its frames at once. A domain that ends just forgets its mappings.
- * Page-table frames that mappings need are the mapped domain's, not charged to the object.
+ * Page-table frames that mappings need are the mapped domain's, not charged to the object; the
+ * tables an unmap leaves empty are freed (pt.h), so they stay bounded by the domain's mappings.
  */
 #ifndef GNEISS_HW_MEM_H
 #define GNEISS_HW_MEM_H

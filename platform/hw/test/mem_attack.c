@@ -208,6 +208,33 @@ static void wx_per_object(void)
 	expect("drop it", sys_cap_drop((uint64_t)m), 0);
 }
 
+/*
+ * Page tables are reclaimed: mapping one page 1 GiB apart each time needs fresh tables every time;
+ * unless unmapping frees them, 40000 rounds would take more frames than the machine has.
+ */
+static void table_churn(void)
+{
+	uint64_t const base = 0x10000000000UL; /* 1 TiB, far from everything else */
+	int64_t m = expect_ok("an object for the table churn", sys_mem_create(PAGE)), r = 0, big;
+	unsigned n = 0;
+
+	for (; m >= 0 && n < 40000; n++) {
+		uint64_t va = base + (uint64_t)n * 0x40000000UL;
+
+		r = sys_mem_map((uint64_t)m, 0, va, 0, PAGE, HW_MAP_READ);
+		if (r == 0)
+			r = sys_mem_unmap(0, va);
+		if (r != 0)
+			break;
+	}
+	out("map and unmap a page 1 GiB apart: %u rounds, then %s", n, result_name(r));
+	failed += n != 40000 || r != 0;
+	big = sys_mem_create(16 << 20);
+	expect("16 MiB afterwards", big >= 0, 1);
+	sys_cap_drop((uint64_t)big);
+	sys_cap_drop((uint64_t)m);
+}
+
 static void limits(void)
 {
 	int64_t m = expect_ok("mem_create of 64 pages", sys_mem_create(64 * PAGE)), r = 0;
@@ -481,6 +508,7 @@ int main(void)
 	sizes();
 	maps();
 	wx_per_object();
+	table_churn();
 	limits();
 	tls();
 	badges((uint64_t)ep);
