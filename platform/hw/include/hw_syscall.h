@@ -45,8 +45,9 @@
  * the capability the caller used in its UTCB's badge word (0: unbadged): one endpoint per
  * entrypoint, a badged capability per RPC object. ep_revoke_badge (the owning capability, badge)
  * revokes every copy with that badge in every space (REVOKED from then on; the endpoint and its
- * other copies stay) and fails queued calls made through them with REVOKED; it returns how many
- * slots it revoked. Destroying the endpoint revokes all of them at once.
+ * other copies stay), also a fault handler registered with such a copy (that domain's faults then
+ * end it as without a handler), and fails queued calls made through them with REVOKED; it returns
+ * how many slots it revoked (registrations not counted). Destroying the endpoint revokes all of them at once.
  *
  * Memory objects (mem_create, size a multiple of 4 KiB up to 16 MiB): physically contiguous
  * zeroed frames, charged to the creator (at most 32 MiB and, like every object, one of its 32

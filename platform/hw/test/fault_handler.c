@@ -183,8 +183,12 @@ static void kernel_rips(uint64_t ep)
 	}
 }
 
-/* A child domain whose only code is ud2, with handler as its fault handler; returns its cap. */
-static int64_t ud2_child(char const *name, uint64_t handler, int64_t mems[2])
+/*
+ * A child domain whose only code is ud2, with handler as its fault handler; returns its cap.
+ * With revoke_ep, revokes revoke_badge on it after the registration, before the thread starts.
+ */
+static int64_t ud2_child(char const *name, uint64_t handler, int64_t mems[2], uint64_t revoke_ep,
+	uint64_t revoke_badge)
 {
 	int64_t pd = sys_pd_create(HW_CAP_FACTORY, name, 7);
 
@@ -195,6 +199,9 @@ static int64_t ud2_child(char const *name, uint64_t handler, int64_t mems[2])
 	sys_mem_map(
 		(uint64_t)mems[1], (uint64_t)pd, VA + PAGE, 0, PAGE, HW_MAP_READ | HW_MAP_WRITE);
 	expect("its fault handler", sys_fault_handler((uint64_t)pd, handler), 0);
+	if (revoke_ep)
+		expect("revoke its handler's badge before it starts",
+			sys_ep_revoke_badge(revoke_ep, revoke_badge), 1);
 	expect("its thread", sys_thread_start((uint64_t)pd, VA, VA + 2 * PAGE, HW_PRIO_MAX) >= 0,
 		1);
 	return pd;
@@ -204,7 +211,7 @@ static void children(uint64_t ep, uint64_t fep)
 {
 	int64_t mems[2], pd, rc, ep2, fep2;
 
-	pd = ud2_child("child-a", fep, mems);
+	pd = ud2_child("child-a", fep, mems, 0, 0);
 	take_fault(ep, "child-a's fault");
 	failed += main_utcb->msg[HW_FAULT_VECTOR] != 6 || main_utcb->msg[HW_FAULT_THREAD] != 0;
 	rc = sys_reply_cap();
@@ -217,7 +224,7 @@ static void children(uint64_t ep, uint64_t fep)
 
 	ep2 = sys_ep_create();
 	fep2 = sys_cap_mint((uint64_t)ep2, HW_RIGHT_CALL, BADGE);
-	pd = ud2_child("child-b", (uint64_t)fep2, mems);
+	pd = ud2_child("child-b", (uint64_t)fep2, mems, 0, 0);
 	sys_sleep(2000); /* it faults; nobody receives on ep2 */
 	expect("child-b while its fault is queued", sys_cap_info((uint64_t)pd) >= 0, 1);
 	expect("destroy its handler's endpoint", sys_cap_drop((uint64_t)ep2), 0);
@@ -225,6 +232,20 @@ static void children(uint64_t ep, uint64_t fep)
 	expect("child-b afterwards", sys_cap_info((uint64_t)pd), -GN_ERR_REVOKED);
 	sys_cap_drop((uint64_t)pd);
 	sys_cap_drop((uint64_t)fep2);
+	sys_cap_drop((uint64_t)mems[0]);
+	sys_cap_drop((uint64_t)mems[1]);
+
+	/* a registration through a badged copy goes with ep_revoke_badge like the copy itself */
+	ep2 = sys_ep_create();
+	fep2 = sys_cap_mint((uint64_t)ep2, HW_RIGHT_CALL, BADGE + 1);
+	pd = ud2_child("child-c", (uint64_t)fep2, mems, (uint64_t)ep2, BADGE + 1);
+	sys_sleep(2000);
+	expect("child-c afterwards", sys_cap_info((uint64_t)pd), -GN_ERR_REVOKED);
+	expect("a fault on the revoked handler's endpoint", sys_reply_wait((uint64_t)ep2, 0, 1000),
+		-GN_ERR_TIMEOUT);
+	sys_cap_drop((uint64_t)pd);
+	sys_cap_drop((uint64_t)fep2);
+	sys_cap_drop((uint64_t)ep2);
 	sys_cap_drop((uint64_t)mems[0]);
 	sys_cap_drop((uint64_t)mems[1]);
 }
