@@ -304,6 +304,45 @@ static void tls(void)
 	failed += bad != 0 || client_result != 0;
 }
 
+static bool volatile ac_stop;
+
+/* Sets RFLAGS.AC (which would switch SMAP off in the kernel) and spins through interrupts. */
+static void ac_thread(uint64_t arg, hw_utcb_t *utcb)
+{
+	uint64_t flags;
+
+	(void)utcb;
+	(void)arg;
+	__asm__ volatile("pushfq\n\torq $0x40000, (%%rsp)\n\tpopfq" ::: "memory", "cc");
+	while (!ac_stop)
+		;
+	__asm__ volatile("pushfq\n\tpopq %0\n\tandq $~0x40000, (%%rsp)\n\tpushq %0\n\t"
+			 "andq $~0x40000, (%%rsp)\n\tpopfq"
+			 : "=&r"(flags)
+			 :
+			 : "memory", "cc");
+	client_result = (flags & 0x40000) ? 0 : 1;
+	client_done = true;
+}
+
+/*
+ * A thread with AC set is interrupted many times: the kernel clears AC on entry where SMAP is on
+ * (isr.S), and the thread gets its own AC back.
+ */
+static void alignment_check_flag(void)
+{
+	client_done = false;
+	ac_stop = false;
+	if (sys_thread_create(ac_thread, 0, stacks[0], STACK, HW_PRIO_MAX) < 0)
+		failed++;
+	sys_sleep(30000);
+	ac_stop = true;
+	join();
+	out("a thread with AC set, interrupted for 30 ms, keeps its AC: %s",
+		client_result == 0 ? "yes" : "NO");
+	failed += client_result != 0;
+}
+
 /* Takes one call on ep (the client runs meanwhile); returns its info. */
 static int64_t take(uint64_t ep)
 {
@@ -511,6 +550,7 @@ int main(void)
 	table_churn();
 	limits();
 	tls();
+	alignment_check_flag();
 	badges((uint64_t)ep);
 	deferred((uint64_t)ep);
 	domains();
