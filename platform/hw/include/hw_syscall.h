@@ -153,15 +153,19 @@ enum {
  * call (ep, info, timeout_us): sends the message info describes from the caller's UTCB to a thread
  * receiving on the endpoint (HW_RIGHT_CALL) and blocks until it replies; the reply is in the UTCB
  * and the result its info. timeout_us (0: none, at most HW_SLEEP_MAX_US) covers the whole call:
- * GN_ERR_TIMEOUT. GN_ERR_REVOKED when the endpoint is destroyed (its owner ends) before the reply,
- * GN_ERR_NOT_FOUND when the server thread that took the call ended without replying.
+ * GN_ERR_TIMEOUT. GN_ERR_REVOKED when the endpoint is destroyed while the call is still queued
+ * or the server's domain ends before the reply (a call a server thread already took is still
+ * answered by it, even after the endpoint is destroyed), GN_ERR_NOT_FOUND when the server thread
+ * that took the call ended without replying.
  *
  * reply_wait (ep, info, timeout_us): when the calling thread took a call and has not answered it,
  * sends the reply info describes to that caller; then waits on the endpoint (HW_RIGHT_RECV) for
  * the next call, whose info it returns. Without a call to answer it is a plain wait (info is
  * ignored). When the caller is gone (it ended or its call timed out) the result is
  * GN_ERR_NOT_FOUND at once, without waiting: the next reply_wait waits. A reply whose capabilities
- * are invalid fails the same way as a call's, and the caller keeps waiting for a valid one.
+ * are invalid fails the same way as a call's, and the caller keeps waiting for a valid one. Through
+ * the capability of an endpoint destroyed meanwhile it still sends the reply it owes, then
+ * returns GN_ERR_REVOKED.
  */
 
 enum {

@@ -441,6 +441,39 @@ static void deferred(uint64_t ep)
 	expect("the caller got", client_result, -GN_ERR_NOT_FOUND);
 }
 
+/*
+ * An endpoint destroyed after its server took a call: the call is still answered (reply_wait
+ * sends the reply, then fails REVOKED), while a call still queued fails REVOKED.
+ */
+static void destroyed_after_take(void)
+{
+	int64_t ep = expect_ok("an endpoint to destroy", sys_ep_create());
+	int64_t recv = sys_cap_mint((uint64_t)ep, HW_RIGHT_CALL | HW_RIGHT_RECV, 0);
+
+	client_cap = (uint64_t)ep;
+	client_timeout = 0;
+	run(client, 11, 0);
+	take((uint64_t)recv);
+	expect("destroy it with the call taken", sys_cap_drop((uint64_t)ep), 0);
+	main_utcb->msg[0] = 12;
+	expect("reply_wait through a copy afterwards",
+		sys_reply_wait((uint64_t)recv, HW_MSG_INFO(1, 0), 1000), -GN_ERR_REVOKED);
+	join();
+	out("the caller got %s and %lu: %s", result_name(client_result), client_word,
+		client_result == (int64_t)HW_MSG_INFO(1, 0) && client_word == 12 ? "yes" : "NO");
+	failed += client_result != (int64_t)HW_MSG_INFO(1, 0) || client_word != 12;
+	sys_cap_drop((uint64_t)recv);
+
+	ep = expect_ok("another endpoint", sys_ep_create());
+	client_cap = (uint64_t)ep;
+	run(client, 13, 0);
+	sys_sleep(2000); /* the call is queued: nobody receives */
+	expect("destroy it with the call queued", sys_cap_drop((uint64_t)ep), 0);
+	join();
+	expect("the queued caller got", client_result, -GN_ERR_REVOKED);
+	sys_cap_drop((uint64_t)ep);
+}
+
 static void low_thread(uint64_t arg, hw_utcb_t *utcb)
 {
 	(void)utcb;
@@ -553,6 +586,7 @@ int main(void)
 	alignment_check_flag();
 	badges((uint64_t)ep);
 	deferred((uint64_t)ep);
+	destroyed_after_take();
 	domains();
 	code_in_child();
 	via_ipc((uint64_t)ep);
