@@ -310,7 +310,7 @@ static void pt_map_and_lookup(void **state)
 	assert_int_equal(fake_in_use(), 0);
 }
 
-/* Unmapping: only unowned pages, only where mapped; the tables stay. */
+/* Unmapping: only unowned pages, only where mapped; tables stay while they hold an entry. */
 static void pt_unmap(void **state)
 {
 	hw_pt_t pt;
@@ -332,6 +332,31 @@ static void pt_unmap(void **state)
 	assert_int_equal(pt.pages, 1);
 	assert_int_equal(pt.tables, 3);
 	assert_int_equal(hw_pt_map(&pt, TEXT, 0x8000, HW_PT_EXEC), GN_OK); /* mappable again */
+	hw_pt_destroy(&pt);
+	assert_int_equal(fake_in_use(), 0);
+}
+
+/* Tables that become empty on unmap are freed, so map/unmap loops cannot pile tables up. */
+static void pt_unmap_frees_tables(void **state)
+{
+	hw_pt_t pt;
+
+	(void)state;
+	assert_int_equal(hw_pt_create(&pt, &mem, true, NULL), GN_OK);
+	for (uint64_t i = 0; i < 100; i++) {
+		uint64_t va = TEXT + i * 0x40000000UL;
+
+		assert_int_equal(hw_pt_map(&pt, va, 0x7000, 0), GN_OK);
+		assert_int_equal(hw_pt_unmap(&pt, va), GN_OK);
+		assert_int_equal(pt.tables, 0);
+		assert_int_equal(fake_in_use(), 1); /* the root */
+	}
+	assert_int_equal(hw_pt_map(&pt, TEXT, 0x7000, 0), GN_OK);
+	assert_int_equal(hw_pt_map(&pt, TEXT + PAGE, 0x8000, 0), GN_OK);
+	assert_int_equal(hw_pt_unmap(&pt, TEXT), GN_OK);
+	assert_int_equal(pt.tables, 3); /* the other page still needs them */
+	assert_int_equal(hw_pt_unmap(&pt, TEXT + PAGE), GN_OK);
+	assert_int_equal(pt.tables, 0);
 	hw_pt_destroy(&pt);
 	assert_int_equal(fake_in_use(), 0);
 }
@@ -453,6 +478,8 @@ static void pt_out_of_memory(void **state)
 	assert_int_equal(hw_pt_create(&pt, &mem, true, NULL), GN_OK);
 	assert_int_equal(hw_pt_map(&pt, TEXT, 0x7000, 0), GN_ERR_OUT_OF_RAM);
 	assert_false(hw_pt_lookup(&pt, TEXT, &pa, &flags));
+	assert_int_equal(pt.tables, 0); /* the two tables made are freed again */
+	assert_int_equal(fake_in_use(), 1);
 	hw_pt_destroy(&pt);
 	assert_int_equal(fake_in_use(), 0);
 	assert_int_equal(pt.root, 0);
@@ -624,6 +651,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(pt_map_and_lookup, fake_setup, fake_teardown),
 		cmocka_unit_test_setup_teardown(pt_map_refused, fake_setup, fake_teardown),
 		cmocka_unit_test_setup_teardown(pt_unmap, fake_setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(pt_unmap_frees_tables, fake_setup, fake_teardown),
 		cmocka_unit_test(mapping_checks),
 		cmocka_unit_test_setup_teardown(mapping_add_remove, fake_setup, fake_teardown),
 		cmocka_unit_test_setup_teardown(pt_out_of_memory, fake_setup, fake_teardown),

@@ -45,8 +45,9 @@
  * the capability the caller used in its UTCB's badge word (0: unbadged): one endpoint per
  * entrypoint, a badged capability per RPC object. ep_revoke_badge (the owning capability, badge)
  * revokes every copy with that badge in every space (REVOKED from then on; the endpoint and its
- * other copies stay) and fails queued calls made through them with REVOKED; it returns how many
- * slots it revoked. Destroying the endpoint revokes all of them at once.
+ * other copies stay), also a fault handler registered with such a copy (that domain's faults then
+ * end it as without a handler), and fails queued calls made through them with REVOKED; it returns
+ * how many slots it revoked (registrations not counted). Destroying the endpoint revokes all of them at once.
  *
  * Memory objects (mem_create, size a multiple of 4 KiB up to 16 MiB): physically contiguous
  * zeroed frames, charged to the creator (at most 32 MiB and, like every object, one of its 32
@@ -55,6 +56,8 @@
  * everything page-aligned, size > 0, inside the object, va in [HW_USER_BASE, HW_UTCB_BASE) (never
  * over a UTCB or the first stack) else INVALID_ARG; flags HW_MAP_READ with at most one of
  * HW_MAP_WRITE, HW_MAP_EXEC (W+X: INVALID_ARG), each needing the capability's right (DENIED);
+ * W^X per object: WRITE while the object is mapped EXEC anywhere, or EXEC while it is mapped WRITE
+ * anywhere, DENIED;
  * EXISTS when any page there is mapped; LIMIT after 32 mappings in the domain. mem_unmap (pd, va)
  * removes the mapping starting at va (NOT_FOUND). Destroying a memory object (its owner drops the
  * owning capability or ends) unmaps it from every domain and frees its frames at once.
@@ -152,15 +155,19 @@ enum {
  * call (ep, info, timeout_us): sends the message info describes from the caller's UTCB to a thread
  * receiving on the endpoint (HW_RIGHT_CALL) and blocks until it replies; the reply is in the UTCB
  * and the result its info. timeout_us (0: none, at most HW_SLEEP_MAX_US) covers the whole call:
- * GN_ERR_TIMEOUT. GN_ERR_REVOKED when the endpoint is destroyed (its owner ends) before the reply,
- * GN_ERR_NOT_FOUND when the server thread that took the call ended without replying.
+ * GN_ERR_TIMEOUT. GN_ERR_REVOKED when the endpoint is destroyed while the call is still queued
+ * or the server's domain ends before the reply (a call a server thread already took is still
+ * answered by it, even after the endpoint is destroyed), GN_ERR_NOT_FOUND when the server thread
+ * that took the call ended without replying.
  *
  * reply_wait (ep, info, timeout_us): when the calling thread took a call and has not answered it,
  * sends the reply info describes to that caller; then waits on the endpoint (HW_RIGHT_RECV) for
  * the next call, whose info it returns. Without a call to answer it is a plain wait (info is
  * ignored). When the caller is gone (it ended or its call timed out) the result is
  * GN_ERR_NOT_FOUND at once, without waiting: the next reply_wait waits. A reply whose capabilities
- * are invalid fails the same way as a call's, and the caller keeps waiting for a valid one.
+ * are invalid fails the same way as a call's, and the caller keeps waiting for a valid one. Through
+ * the capability of an endpoint destroyed meanwhile it still sends the reply it owes, then
+ * returns GN_ERR_REVOKED.
  */
 
 enum {
@@ -332,8 +339,10 @@ static inline int64_t hw_syscall4(
  * endpoint instead, without a timeout, with the message HW_FAULT_WORDS words long below (the badge
  * is the registered capability's). The reply decides, whichever way it comes (reply_wait or a
  * deferred reply): msg[0] == HW_FAULT_RESUME retries the faulting instruction with the thread's
- * registers untouched (after the handler mapped memory, say), anything else (or no word) ends
- * the thread, the last one its domain. Nothing is written into the faulting thread's UTCB. When
+ * registers untouched (after the handler mapped memory, say), unless its RIP is outside the
+ * user half (HW_FAULT_RIP >= HW_USER_END: it jumped there), which ends the thread like any other
+ * answer (the reply itself succeeds); anything else (or no word) ends the thread, the last one
+ * its domain. Nothing is written into the faulting thread's UTCB. When
  * the handler cannot answer (the endpoint is destroyed, the server thread ends, its reply
  * capability is dropped) or the registered capability is stale when the fault happens, the domain
  * ends by its fault as without a handler.

@@ -17,6 +17,8 @@ enum {
 
 extern char hw_syscall_entry[];
 
+uint8_t hw_cpu_smap;
+
 void hw_cpu_setup(hw_cpu_features_t *out)
 {
 	uint32_t r[4], max;
@@ -44,6 +46,7 @@ void hw_cpu_setup(hw_cpu_features_t *out)
 	cr4 |= out->global_pages ? HW_CR4_PGE : 0;
 	cr4 |= out->smep ? HW_CR4_SMEP : 0;
 	cr4 |= out->smap ? HW_CR4_SMAP : 0;
+	hw_cpu_smap = out->smap ? 1 : 0;
 	cr4 |= out->umip ? HW_CR4_UMIP : 0;
 	hw_write_cr4(cr4);
 }

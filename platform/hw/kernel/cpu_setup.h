@@ -21,6 +21,13 @@ typedef struct {
 void hw_cpu_setup(hw_cpu_features_t *out);
 
 /*
+ * 1 once hw_cpu_setup turned SMAP on: isr.S then clears RFLAGS.AC (clac) on every entry, since
+ * user mode may set AC and an interrupt or exception, unlike syscall (SFMASK), keeps it; without
+ * SMAP clac would be #UD.
+ */
+extern uint8_t hw_cpu_smap;
+
+/*
  * Enables `syscall` into hw_syscall_entry (isr.S), with IF, TF, DF, AC, NT and IOPL cleared on
  * entry, and makes cpu the per-CPU data GS reaches in the kernel.
  */

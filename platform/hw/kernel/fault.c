@@ -36,6 +36,12 @@ void hw_fault_answer(hw_thread_t *t, uint64_t const *msg, uint64_t info)
 {
 	bool resume = HW_MSG_WORDS_OF(info) >= 1 && msg[0] == HW_FAULT_RESUME;
 
+	/* a fault with RIP outside the user half (a jump into the kernel half) cannot resume */
+	if (resume && t->regs.rip >= HW_USER_END) {
+		hw_log("pd '%s' thread %u: cannot resume at 0x%lx, outside the user half",
+			t->pd->name, t->index, t->regs.rip);
+		resume = false;
+	}
 	end_call(t, resume ? HW_FAULT_END_NONE : HW_FAULT_END_THREAD);
 }
 

@@ -7,8 +7,8 @@
  * a reply capability) except that its UTCB is never touched: the fault words live in the thread
  * (fault[]) and the reply's first word is read from the server's UTCB. Whatever ends the call
  * with an error (the endpoint destroyed, the server thread ended, a reply capability dropped)
- * marks the thread fault_end = HW_FAULT_END_PD; a reply other than HW_FAULT_RESUME marks it
- * HW_FAULT_END_THREAD; either makes it ready, and the scheduler ends it (or its domain) instead of
+ * marks the thread fault_end = HW_FAULT_END_PD; a reply other than HW_FAULT_RESUME, or one for a
+ * fault whose RIP is outside the user half, marks it HW_FAULT_END_THREAD; either makes it ready, and the scheduler ends it (or its domain) instead of
  * running it (hw_fault_reap), outside of whatever IPC teardown resumed it.
  */
 #ifndef GNEISS_HW_FAULT_H

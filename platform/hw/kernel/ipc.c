@@ -318,6 +318,12 @@ int64_t hw_call_reply_wait(hw_thread_t *t, uint64_t const arg[4])
 
 	if (err == GN_OK && !hw_timeout_ticks(arg[2], &ticks))
 		err = GN_ERR_INVALID_ARG;
+	if (err == GN_ERR_REVOKED && t->caller) {
+		/* the endpoint went away after this thread took the call: still answer it */
+		gn_err_t r = reply(t, arg[1]);
+
+		return hw_error(r != GN_OK ? r : err);
+	}
 	if (err != GN_OK)
 		return hw_error(err);
 	if (t->reply_lost) {

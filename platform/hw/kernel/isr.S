@@ -14,6 +14,10 @@
  * copied; then it switches to the kernel stack and calls hw_trap_syscall(frame), which returns the
  * frame to resume like hw_trap_user.
  *
+ * RFLAGS.AC: user mode may set it, and an interrupt or exception (unlike syscall, whose SFMASK
+ * clears it) keeps it, which would switch SMAP off in the kernel: isr_common clears it with clac
+ * when SMAP is on (hw_cpu_smap; clac is #UD without SMAP).
+ *
  * GS: in the kernel GS_BASE points to the CPU's hw_cpu_t; in user mode it holds the user's value
  * and KERNEL_GS_BASE the pointer. Every entry from user mode (told apart by the RPL of the saved
  * CS) and every exit to it swaps them. Interrupts stay disabled in the kernel except while idling,
@@ -76,6 +80,10 @@ isr_common:
 	swapgs
 1:	SAVE_GPRS
 	cld
+	cmpb $0, hw_cpu_smap(%rip) /* user mode may have set AC, which would turn SMAP off */
+	je 4f
+	clac
+4:
 	movq %rsp, %rdi
 	testb $3, HW_FRAME_CS(%rsp)
 	jnz 2f

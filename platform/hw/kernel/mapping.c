@@ -62,7 +62,7 @@ gn_err_t hw_mapping_add(hw_pt_t *pt, hw_mapping_t maps[HW_PD_MAPPINGS], hw_obj_t
 			return err;
 		}
 	}
-	*map = (hw_mapping_t){.mem = mem, .va = va, .pages = pages};
+	*map = (hw_mapping_t){.mem = mem, .va = va, .pages = pages, .pt_flags = pt_flags};
 	return GN_OK;
 }
 

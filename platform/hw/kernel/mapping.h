@@ -21,6 +21,7 @@ typedef struct {
 	hw_obj_t *mem; /* NULL: unused */
 	uint64_t va;
 	uint64_t pages;
+	unsigned pt_flags; /* HW_PT_WRITE, HW_PT_EXEC: how it is mapped */
 } hw_mapping_t;
 
 /*

@@ -71,6 +71,31 @@ static void unmap_everywhere(mem_t *m)
 	}
 }
 
+/* Whether m is mapped anywhere with the page-table flag pt_flag (HW_PT_WRITE or HW_PT_EXEC). */
+static bool mapped_as(mem_t const *m, unsigned pt_flag)
+{
+	for (size_t i = 0; i < HW_PD_MAX; i++) {
+		hw_pd_t const *pd = hw_pd_slot(i);
+
+		for (unsigned j = 0; pd && j < HW_PD_MAPPINGS; j++) {
+			if (pd->maps[j].mem == &m->obj && (pd->maps[j].pt_flags & pt_flag))
+				return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * W^X per object, not only per mapping: an object mapped writable anywhere cannot be mapped
+ * executable anywhere, and the other way round (else code written through one mapping would run
+ * through another).
+ */
+static bool wx_conflict(mem_t const *m, unsigned pt_flags)
+{
+	return ((pt_flags & HW_PT_WRITE) && mapped_as(m, HW_PT_EXEC)) ||
+	       ((pt_flags & HW_PT_EXEC) && mapped_as(m, HW_PT_WRITE));
+}
+
 static void destroy(mem_t *m)
 {
 	unmap_everywhere(m);
@@ -186,6 +211,8 @@ int64_t hw_call_mem_map(hw_thread_t *t, uint64_t const arg[6])
 	if (rights == 0 || !hw_mapping_range_ok(m->pages, va, offset, size))
 		return hw_error(GN_ERR_INVALID_ARG);
 	if (hw_cap_lookup(&t->pd->caps, arg[0], HW_OBJ_MEMORY, rights, &obj) != GN_OK)
+		return hw_error(GN_ERR_DENIED);
+	if (wx_conflict(m, pt_flags))
 		return hw_error(GN_ERR_DENIED);
 	err = hw_mapping_add(
 		&pd->pt, pd->maps, &m->obj, m->phys + offset, va, size / PAGE, pt_flags);

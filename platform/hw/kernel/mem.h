@@ -11,13 +11,16 @@
  * HW_SYS_MEM_MAP maps a page-aligned part of an object into a domain the caller manages
  * (HW_RIGHT_MANAGE: its own slot 0, or a domain it created) below HW_UTCB_BASE (so never over a
  * UTCB or the first thread's stack), read-only, read-write or read-execute as the capability's
- * rights allow, never writable and executable, and only where nothing is mapped yet. The domain
+ * rights allow, never writable and executable, and only where nothing is mapped yet. W^X holds per
+ * object: while it is mapped writable anywhere it cannot be mapped executable anywhere and the
+ * other way round (DENIED); unmap the one to map the other. The domain
  * records each mapping (HW_PD_MAPPINGS); HW_SYS_MEM_UNMAP removes one whole mapping by its start.
  * Mapped frames are never owned by the page tables: the object keeps them.
  *
  * Lifetime: destroying an object (its owner drops the owning capability or ends) first unmaps it
  * from every domain, then frees its frames at once. A domain that ends just forgets its mappings.
- * Page-table frames that mappings need are the mapped domain's, not charged to the object.
+ * Page-table frames that mappings need are the mapped domain's, not charged to the object; the
+ * tables an unmap leaves empty are freed (pt.h), so they stay bounded by the domain's mappings.
  */
 #ifndef GNEISS_HW_MEM_H
 #define GNEISS_HW_MEM_H

@@ -53,8 +53,16 @@ unsigned hw_pds_revoke_badge(hw_obj_t const *obj, uint64_t badge)
 {
 	unsigned n = 0;
 
-	for (size_t i = 0; i < HW_PD_MAX; i++)
-		n += pds[i].used ? hw_cspace_revoke_badge(&pds[i].caps, obj, badge) : 0;
+	for (size_t i = 0; i < HW_PD_MAX; i++) {
+		hw_cap_slot_t *h = &pds[i].fault_ep;
+
+		if (!pds[i].used)
+			continue;
+		n += hw_cspace_revoke_badge(&pds[i].caps, obj, badge);
+		/* the fault handler registration is a copy outside any space: revoke it too */
+		if (h->obj == obj && h->badge == badge && h->gen == obj->gen)
+			h->gen = HW_CAP_GEN_REVOKED;
+	}
 	return n;
 }
 

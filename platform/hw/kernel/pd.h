@@ -47,7 +47,11 @@ gn_err_t hw_pd_start(char const *name, uint8_t const *elf, size_t size, char *wh
  */
 void hw_pd_end(hw_pd_t *pd, char const *how);
 
-/* Revokes every capability to obj with badge in every domain (hw_cspace_revoke_badge). */
+/*
+ * Revokes every capability to obj with badge in every domain (hw_cspace_revoke_badge), and every
+ * fault handler registered with such a capability (the domain's faults then end it as without a
+ * handler); returns the number of capabilities revoked in the spaces.
+ */
 unsigned hw_pds_revoke_badge(hw_obj_t const *obj, uint64_t badge);
 
 /* Domain table entry i if it is in use, else NULL (i < HW_PD_MAX). */

@@ -69,6 +69,45 @@ static gn_err_t make_leaf(hw_pt_t *pt, uint64_t va, uint64_t **leaf)
 	return GN_OK;
 }
 
+static bool empty(uint64_t const *table)
+{
+	for (unsigned i = 0; i < HW_PT_ENTRIES; i++) {
+		if (table[i] & PTE_PRESENT)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Frees the tables on va's path that hold no present entry, from the bottom up, so unmapping
+ * (or a failed map) leaves no empty table behind and tables cannot pile up.
+ */
+static void prune(hw_pt_t *pt, uint64_t va)
+{
+	uint64_t *entries[LEVELS];
+	uint64_t *table = table_at(pt, pt->root);
+	unsigned level;
+
+	for (level = LEVELS - 1; level > 0; level--) {
+		uint64_t *entry = &table[index_of(va, level)];
+
+		if (!(*entry & PTE_PRESENT) || (*entry & PTE_LARGE))
+			break;
+		entries[level] = entry;
+		table = table_at(pt, *entry & PTE_ADDR);
+	}
+	/* entries[level + 1 .. LEVELS - 1] lead to tables of ours; table is the lowest reached */
+	for (level++; level < LEVELS; level++) {
+		uint64_t phys = *entries[level] & PTE_ADDR;
+
+		if (!empty(table_at(pt, phys)))
+			return;
+		*entries[level] = 0;
+		pt->mem->free(pt->mem->ctx, phys);
+		pt->tables--;
+	}
+}
+
 static bool in_user_range(uint64_t va)
 {
 	return va >= HW_USER_BASE && va < HW_USER_END;
@@ -97,6 +136,8 @@ gn_err_t hw_pt_map(hw_pt_t *pt, uint64_t va, uint64_t pa, unsigned flags)
 		((flags & HW_PT_WRITE) && (flags & HW_PT_EXEC)))
 		return GN_ERR_INVALID_ARG;
 	err = make_leaf(pt, va, &leaf);
+	if (err == GN_ERR_OUT_OF_RAM)
+		prune(pt, va); /* the tables made before the frames ran out */
 	if (err != GN_OK)
 		return err;
 	if (*leaf & PTE_PRESENT)
@@ -120,6 +161,7 @@ gn_err_t hw_pt_unmap(hw_pt_t *pt, uint64_t va)
 		return GN_ERR_DENIED;
 	*leaf = 0;
 	pt->pages--;
+	prune(pt, va);
 	return GN_OK;
 }
 

@@ -57,14 +57,15 @@ gn_err_t hw_pt_create(
  * Maps the page at va to the frame at pa, user-accessible, read-only unless HW_PT_WRITE,
  * non-executable unless HW_PT_EXEC. Errors: GN_ERR_INVALID_ARG (va or pa not page-aligned, va
  * outside the user range, HW_PT_WRITE with HW_PT_EXEC, unknown flags), GN_ERR_EXISTS (va is
- * mapped), GN_ERR_OUT_OF_RAM (no frame for a table: the tables made so far stay, and go with
- * hw_pt_destroy). Nothing is mapped on error.
+ * mapped), GN_ERR_OUT_OF_RAM (no frame for a table: the tables made for it are freed again).
+ * Nothing is mapped on error.
  */
 gn_err_t hw_pt_map(hw_pt_t *pt, uint64_t va, uint64_t pa, unsigned flags) GN_MUST_CHECK;
 
 /*
  * Removes the mapping of the page at va, which must not be owned (its frame belongs to someone
- * else); the caller flushes the TLB. The tables stay. Errors: GN_ERR_NOT_FOUND (va unaligned,
+ * else); the caller flushes the TLB. Tables on the way that are empty afterwards are freed, so
+ * page tables never hold more tables than their mappings need. Errors: GN_ERR_NOT_FOUND (va unaligned,
  * outside the user range or not mapped), GN_ERR_DENIED (the page is owned).
  */
 gn_err_t hw_pt_unmap(hw_pt_t *pt, uint64_t va) GN_MUST_CHECK;

@@ -244,8 +244,21 @@ static void sanitise(hw_frame_t *regs)
 	regs->cs = HW_SEL_UCODE;
 	regs->ss = HW_SEL_UDATA;
 	regs->rflags = (regs->rflags & RFLAGS_USER) | RFLAGS_IF | RFLAGS_FIXED;
-	if (regs->rip >= HW_USER_END)
-		hw_panic("a thread would resume at 0x%lx, outside the user half", regs->rip);
+}
+
+/*
+ * A thread must never resume outside the user half. Its RIP is user state, so this is no
+ * reason to panic: hw_fault_answer already refuses such a resume, and should a thread get here
+ * anyway its domain ends by its fault (the scheduler reaps it) instead.
+ */
+static bool resumable(hw_thread_t *t)
+{
+	if (t->regs.rip < HW_USER_END)
+		return true;
+	hw_log("pd '%s' thread %u: would resume at 0x%lx, outside the user half", t->pd->name,
+		t->index, t->regs.rip);
+	t->fault_end = HW_FAULT_END_PD;
+	return false;
 }
 
 /* Makes t the running thread in its address space; its context to resume. */
@@ -299,7 +312,7 @@ hw_frame_t *hw_thread_schedule(void)
 			cpu->idle = false;
 		}
 		t = GN_CONTAINER_OF(item, hw_thread_t, sched);
-	} while (t->fault_end != HW_FAULT_END_NONE && hw_fault_reap(t));
+	} while ((t->fault_end != HW_FAULT_END_NONE || !resumable(t)) && hw_fault_reap(t));
 	if (prev && prev != t && prev->state == HW_THREAD_READY &&
 		prev->regs.vector != HW_VECTOR_SYSCALL)
 		prev->preemptions++;
@@ -320,5 +333,7 @@ hw_frame_t *hw_thread_handoff(hw_thread_t *from, hw_thread_t *to)
 	gn_list_remove(&a->elem);
 	a->ready = false;
 	from->state = HW_THREAD_BLOCKED;
+	if (!resumable(to))
+		return hw_thread_schedule(); /* picks to first, which ends its domain */
 	return enter(hw_cpu_self(), to);
 }

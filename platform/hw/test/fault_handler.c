@@ -55,6 +55,23 @@ static void writer(uint64_t addr, hw_utcb_t *utcb)
 	done = true; /* never: the handler ends the thread */
 }
 
+/* Jumps to addr, outside the user half: a #PF with RIP there. */
+static void jumper(uint64_t addr, hw_utcb_t *utcb)
+{
+	(void)utcb;
+	__asm__ volatile("jmp *%0" : : "r"(addr) : "memory");
+}
+
+/* Sets the trap flag, then jumps to addr: a #DB (or a #PF) with RIP there. */
+static void trap_jumper(uint64_t addr, hw_utcb_t *utcb)
+{
+	(void)utcb;
+	__asm__ volatile("pushfq\n\torq $0x100, (%%rsp)\n\tpopfq\n\tjmp *%0"
+			 :
+			 : "r"(addr)
+			 : "memory", "cc");
+}
+
 static void replier(uint64_t arg, hw_utcb_t *utcb)
 {
 	(void)arg;
@@ -136,8 +153,42 @@ static void own_threads(uint64_t ep)
 	sys_cap_drop((uint64_t)mem2);
 }
 
-/* A child domain whose only code is ud2, with handler as its fault handler; returns its cap. */
-static int64_t ud2_child(char const *name, uint64_t handler, int64_t mems[2])
+/*
+ * Faults whose RIP lies outside the user half, answered HW_FAULT_RESUME: the kernel refuses to
+ * resume them and ends the thread instead (it used to panic).
+ */
+static void kernel_rips(uint64_t ep)
+{
+	static struct {
+		char const *what;
+		thread_fn_t fn;
+		uint64_t addr;
+	} const cases[] = {
+		{"a jump into the kernel half", jumper, 0xffffffff80100000UL},
+		{"a jump to the top of the user half", jumper, 0x00007fffffff0000UL},
+		{"a jump into the kernel half with TF set", trap_jumper, 0xffffffff80100000UL},
+	};
+
+	for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		int64_t thread = start(cases[i].fn, cases[i].addr, 1);
+
+		take_fault(ep, cases[i].what);
+		out("its rip: 0x%lx", main_utcb->msg[HW_FAULT_RIP]);
+		failed += main_utcb->msg[HW_FAULT_RIP] != cases[i].addr;
+		main_utcb->msg[0] = HW_FAULT_RESUME;
+		sys_reply_wait(ep, HW_MSG_INFO(1, 0), 1000);
+		sys_sleep(2000);
+		expect("the thread after the answer 'resume'", sys_cap_info((uint64_t)thread),
+			-GN_ERR_REVOKED);
+	}
+}
+
+/*
+ * A child domain whose only code is ud2, with handler as its fault handler; returns its cap.
+ * With revoke_ep, revokes revoke_badge on it after the registration, before the thread starts.
+ */
+static int64_t ud2_child(char const *name, uint64_t handler, int64_t mems[2], uint64_t revoke_ep,
+	uint64_t revoke_badge)
 {
 	int64_t pd = sys_pd_create(HW_CAP_FACTORY, name, 7);
 
@@ -148,6 +199,9 @@ static int64_t ud2_child(char const *name, uint64_t handler, int64_t mems[2])
 	sys_mem_map(
 		(uint64_t)mems[1], (uint64_t)pd, VA + PAGE, 0, PAGE, HW_MAP_READ | HW_MAP_WRITE);
 	expect("its fault handler", sys_fault_handler((uint64_t)pd, handler), 0);
+	if (revoke_ep)
+		expect("revoke its handler's badge before it starts",
+			sys_ep_revoke_badge(revoke_ep, revoke_badge), 1);
 	expect("its thread", sys_thread_start((uint64_t)pd, VA, VA + 2 * PAGE, HW_PRIO_MAX) >= 0,
 		1);
 	return pd;
@@ -157,7 +211,7 @@ static void children(uint64_t ep, uint64_t fep)
 {
 	int64_t mems[2], pd, rc, ep2, fep2;
 
-	pd = ud2_child("child-a", fep, mems);
+	pd = ud2_child("child-a", fep, mems, 0, 0);
 	take_fault(ep, "child-a's fault");
 	failed += main_utcb->msg[HW_FAULT_VECTOR] != 6 || main_utcb->msg[HW_FAULT_THREAD] != 0;
 	rc = sys_reply_cap();
@@ -170,7 +224,7 @@ static void children(uint64_t ep, uint64_t fep)
 
 	ep2 = sys_ep_create();
 	fep2 = sys_cap_mint((uint64_t)ep2, HW_RIGHT_CALL, BADGE);
-	pd = ud2_child("child-b", (uint64_t)fep2, mems);
+	pd = ud2_child("child-b", (uint64_t)fep2, mems, 0, 0);
 	sys_sleep(2000); /* it faults; nobody receives on ep2 */
 	expect("child-b while its fault is queued", sys_cap_info((uint64_t)pd) >= 0, 1);
 	expect("destroy its handler's endpoint", sys_cap_drop((uint64_t)ep2), 0);
@@ -178,6 +232,20 @@ static void children(uint64_t ep, uint64_t fep)
 	expect("child-b afterwards", sys_cap_info((uint64_t)pd), -GN_ERR_REVOKED);
 	sys_cap_drop((uint64_t)pd);
 	sys_cap_drop((uint64_t)fep2);
+	sys_cap_drop((uint64_t)mems[0]);
+	sys_cap_drop((uint64_t)mems[1]);
+
+	/* a registration through a badged copy goes with ep_revoke_badge like the copy itself */
+	ep2 = sys_ep_create();
+	fep2 = sys_cap_mint((uint64_t)ep2, HW_RIGHT_CALL, BADGE + 1);
+	pd = ud2_child("child-c", (uint64_t)fep2, mems, (uint64_t)ep2, BADGE + 1);
+	sys_sleep(2000);
+	expect("child-c afterwards", sys_cap_info((uint64_t)pd), -GN_ERR_REVOKED);
+	expect("a fault on the revoked handler's endpoint", sys_reply_wait((uint64_t)ep2, 0, 1000),
+		-GN_ERR_TIMEOUT);
+	sys_cap_drop((uint64_t)pd);
+	sys_cap_drop((uint64_t)fep2);
+	sys_cap_drop((uint64_t)ep2);
 	sys_cap_drop((uint64_t)mems[0]);
 	sys_cap_drop((uint64_t)mems[1]);
 }
@@ -198,6 +266,7 @@ int main(void)
 	expect("register the badged copy for myself", sys_fault_handler(HW_CAP_PD, (uint64_t)fep),
 		0);
 	own_threads((uint64_t)ep);
+	kernel_rips((uint64_t)ep);
 	children((uint64_t)ep, (uint64_t)fep);
 	out("%u checks failed", failed);
 	return failed ? 1 : 0;

@@ -181,6 +181,60 @@ static void maps(void)
 	sys_cap_drop((uint64_t)m2);
 }
 
+/*
+ * W^X per object: one object mapped read-write at one address and read-execute at another would
+ * let code written through the first run through the second.
+ */
+static void wx_per_object(void)
+{
+	uint64_t const rw = HW_MAP_READ | HW_MAP_WRITE, rx = HW_MAP_READ | HW_MAP_EXEC;
+	int64_t m = expect_ok("an object for code", sys_mem_create(PAGE));
+
+	if (m < 0)
+		return;
+	expect("map it read-write", sys_mem_map((uint64_t)m, 0, VA, 0, PAGE, rw), 0);
+	*(uint8_t volatile *)VA = 0xc3; /* ret */
+	expect("map it read-execute elsewhere while writable",
+		sys_mem_map((uint64_t)m, 0, VA + 2 * PAGE, 0, PAGE, rx), -GN_ERR_DENIED);
+	expect("map it read-only elsewhere",
+		sys_mem_map((uint64_t)m, 0, VA + 4 * PAGE, 0, PAGE, HW_MAP_READ), 0);
+	expect("unmap the writable mapping", sys_mem_unmap(0, VA), 0);
+	expect("map it read-execute now", sys_mem_map((uint64_t)m, 0, VA + 2 * PAGE, 0, PAGE, rx),
+		0);
+	((void (*)(void))(VA + 2 * PAGE))();
+	out("the code written before runs: yes");
+	expect("map it read-write again while executable",
+		sys_mem_map((uint64_t)m, 0, VA, 0, PAGE, rw), -GN_ERR_DENIED);
+	expect("drop it", sys_cap_drop((uint64_t)m), 0);
+}
+
+/*
+ * Page tables are reclaimed: mapping one page 1 GiB apart each time needs fresh tables every time;
+ * unless unmapping frees them, 40000 rounds would take more frames than the machine has.
+ */
+static void table_churn(void)
+{
+	uint64_t const base = 0x10000000000UL; /* 1 TiB, far from everything else */
+	int64_t m = expect_ok("an object for the table churn", sys_mem_create(PAGE)), r = 0, big;
+	unsigned n = 0;
+
+	for (; m >= 0 && n < 40000; n++) {
+		uint64_t va = base + (uint64_t)n * 0x40000000UL;
+
+		r = sys_mem_map((uint64_t)m, 0, va, 0, PAGE, HW_MAP_READ);
+		if (r == 0)
+			r = sys_mem_unmap(0, va);
+		if (r != 0)
+			break;
+	}
+	out("map and unmap a page 1 GiB apart: %u rounds, then %s", n, result_name(r));
+	failed += n != 40000 || r != 0;
+	big = sys_mem_create(16 << 20);
+	expect("16 MiB afterwards", big >= 0, 1);
+	sys_cap_drop((uint64_t)big);
+	sys_cap_drop((uint64_t)m);
+}
+
 static void limits(void)
 {
 	int64_t m = expect_ok("mem_create of 64 pages", sys_mem_create(64 * PAGE)), r = 0;
@@ -248,6 +302,45 @@ static void tls(void)
 	out("two threads, each sees its own %%fs:0 after 50 switches: %s",
 		bad == 0 && client_result == 0 ? "yes" : "NO");
 	failed += bad != 0 || client_result != 0;
+}
+
+static bool volatile ac_stop;
+
+/* Sets RFLAGS.AC (which would switch SMAP off in the kernel) and spins through interrupts. */
+static void ac_thread(uint64_t arg, hw_utcb_t *utcb)
+{
+	uint64_t flags;
+
+	(void)utcb;
+	(void)arg;
+	__asm__ volatile("pushfq\n\torq $0x40000, (%%rsp)\n\tpopfq" ::: "memory", "cc");
+	while (!ac_stop)
+		;
+	__asm__ volatile("pushfq\n\tpopq %0\n\tandq $~0x40000, (%%rsp)\n\tpushq %0\n\t"
+			 "andq $~0x40000, (%%rsp)\n\tpopfq"
+			 : "=&r"(flags)
+			 :
+			 : "memory", "cc");
+	client_result = (flags & 0x40000) ? 0 : 1;
+	client_done = true;
+}
+
+/*
+ * A thread with AC set is interrupted many times: the kernel clears AC on entry where SMAP is on
+ * (isr.S), and the thread gets its own AC back.
+ */
+static void alignment_check_flag(void)
+{
+	client_done = false;
+	ac_stop = false;
+	if (sys_thread_create(ac_thread, 0, stacks[0], STACK, HW_PRIO_MAX) < 0)
+		failed++;
+	sys_sleep(30000);
+	ac_stop = true;
+	join();
+	out("a thread with AC set, interrupted for 30 ms, keeps its AC: %s",
+		client_result == 0 ? "yes" : "NO");
+	failed += client_result != 0;
 }
 
 /* Takes one call on ep (the client runs meanwhile); returns its info. */
@@ -346,6 +439,39 @@ static void deferred(uint64_t ep)
 	expect("drop it unused", sys_cap_drop((uint64_t)rc), 0);
 	join();
 	expect("the caller got", client_result, -GN_ERR_NOT_FOUND);
+}
+
+/*
+ * An endpoint destroyed after its server took a call: the call is still answered (reply_wait
+ * sends the reply, then fails REVOKED), while a call still queued fails REVOKED.
+ */
+static void destroyed_after_take(void)
+{
+	int64_t ep = expect_ok("an endpoint to destroy", sys_ep_create());
+	int64_t recv = sys_cap_mint((uint64_t)ep, HW_RIGHT_CALL | HW_RIGHT_RECV, 0);
+
+	client_cap = (uint64_t)ep;
+	client_timeout = 0;
+	run(client, 11, 0);
+	take((uint64_t)recv);
+	expect("destroy it with the call taken", sys_cap_drop((uint64_t)ep), 0);
+	main_utcb->msg[0] = 12;
+	expect("reply_wait through a copy afterwards",
+		sys_reply_wait((uint64_t)recv, HW_MSG_INFO(1, 0), 1000), -GN_ERR_REVOKED);
+	join();
+	out("the caller got %s and %lu: %s", result_name(client_result), client_word,
+		client_result == (int64_t)HW_MSG_INFO(1, 0) && client_word == 12 ? "yes" : "NO");
+	failed += client_result != (int64_t)HW_MSG_INFO(1, 0) || client_word != 12;
+	sys_cap_drop((uint64_t)recv);
+
+	ep = expect_ok("another endpoint", sys_ep_create());
+	client_cap = (uint64_t)ep;
+	run(client, 13, 0);
+	sys_sleep(2000); /* the call is queued: nobody receives */
+	expect("destroy it with the call queued", sys_cap_drop((uint64_t)ep), 0);
+	join();
+	expect("the queued caller got", client_result, -GN_ERR_REVOKED);
+	sys_cap_drop((uint64_t)ep);
 }
 
 static void low_thread(uint64_t arg, hw_utcb_t *utcb)
@@ -453,10 +579,14 @@ int main(void)
 	out("starting");
 	sizes();
 	maps();
+	wx_per_object();
+	table_churn();
 	limits();
 	tls();
+	alignment_check_flag();
 	badges((uint64_t)ep);
 	deferred((uint64_t)ep);
+	destroyed_after_take();
 	domains();
 	code_in_child();
 	via_ipc((uint64_t)ep);
