@@ -22,6 +22,8 @@
 #include "msg.h"
 #include "utcb.h"
 
+#include "hw_fake_frames.h"
+
 static hw_cspace_t a, b;
 static hw_obj_t ep, ctx, pd;
 
@@ -305,75 +307,6 @@ static void test_msg_receiver_full(void **state)
 }
 
 /* ---- UTCBs on a fake physical memory --------------------------------------------------------- */
-
-enum {
-	FAKE_BASE = 0x200000,
-	FAKE_FRAMES = 32,
-	PAGE = 4096,
-};
-
-static uint8_t *fake;
-static bool fake_used[FAKE_FRAMES];
-static size_t fake_budget;
-
-static gn_err_t fake_alloc(void *c, uint64_t *phys)
-{
-	(void)c;
-	for (size_t i = 0; fake_budget > 0 && i < FAKE_FRAMES; i++) {
-		if (fake_used[i])
-			continue;
-		fake_used[i] = true;
-		fake_budget--;
-		memset(fake + i * PAGE, 0xa5, PAGE);
-		*phys = FAKE_BASE + i * PAGE;
-		return GN_OK;
-	}
-	return GN_ERR_OUT_OF_RAM;
-}
-
-static void fake_free(void *c, uint64_t phys)
-{
-	size_t i = (phys - FAKE_BASE) / PAGE;
-
-	(void)c;
-	assert_true(i < FAKE_FRAMES && fake_used[i]);
-	fake_used[i] = false;
-	fake_budget++;
-}
-
-static void *fake_virt(void *c, uint64_t phys)
-{
-	(void)c;
-	assert_true(phys >= FAKE_BASE && phys < FAKE_BASE + FAKE_FRAMES * PAGE);
-	return fake + (phys - FAKE_BASE);
-}
-
-static hw_pt_mem_t const mem = {.alloc = fake_alloc, .free = fake_free, .virt = fake_virt};
-
-static size_t fake_in_use(void)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < FAKE_FRAMES; i++)
-		n += fake_used[i];
-	return n;
-}
-
-static int fake_setup(void **state)
-{
-	(void)state;
-	fake = calloc(FAKE_FRAMES, PAGE);
-	memset(fake_used, 0, sizeof(fake_used));
-	fake_budget = FAKE_FRAMES;
-	return fake ? 0 : -1;
-}
-
-static int fake_teardown(void **state)
-{
-	(void)state;
-	free(fake);
-	return 0;
-}
 
 static void test_utcb_map(void **state)
 {
