@@ -148,8 +148,47 @@ enum {
 	HW_SYS_IRQ_ACK = 35,        /* (irq cap): unmasks the line after an interrupt */
 	HW_SYS_CPU_INFO = 36,       /* (): HW_CPU_INFO of the CPU the caller runs on */
 	HW_SYS_THREAD_CPU = 37,     /* (thread cap, cpu): 0; the thread runs on that CPU from now */
-	HW_SYS_COUNT = 38,
+	HW_SYS_MEM_SIZE = 38,       /* (mem cap): the memory object's size in bytes */
+	HW_SYS_CAP_BADGE = 39,      /* (cap, ep cap): cap's badge if it names ep's endpoint */
+	HW_SYS_CAP_SAME = 40,       /* (cap, cap): 1 when both name one object and badge, else 0 */
+	HW_SYS_SIGNAL_BIND = 41,    /* (context cap, receiver cap, badge): binds an unbound context */
+	HW_SYS_COUNT = 42,
 };
+
+/*
+ * For core (milestone 5): the calls that let the root serve sessions to components.
+ *
+ * mem_size (mem): the size in bytes of the memory object the capability names (any rights), so a
+ * component can map a dataspace it received without being told its size.
+ *
+ * cap_badge (cap, ep): when ep is a capability with HW_RIGHT_RECV on an endpoint and cap a live
+ * capability to that same endpoint, cap's badge (0: unbadged); any other cap (empty, stale, another
+ * object): GN_ERR_NOT_FOUND. ep is checked first (INVALID_CAP, REVOKED, DENIED without RECV). Only
+ * the server learns this way which of its objects a capability it received names.
+ *
+ * cap_same (a, b): 1 when both slots are live and name the same object with the same badge, else
+ * 0; INVALID_CAP when either index is out of range.
+ *
+ * Unbound signal contexts: signal_context (HW_SIGNAL_UNBOUND, 0) makes a context that belongs to
+ * no receiver yet (charged to the caller like any context); submits count while it is unbound.
+ * signal_bind (context, receiver, badge) binds it once: receiver needs HW_RIGHT_RECV (DENIED), the
+ * context any live capability to it (SUBMIT is not needed); a context bound before: EXISTS. The
+ * count so far is delivered on the receiver then. Core makes the contexts of PD sessions this way
+ * and the component binds each to its own receiver, so core never holds a component's receiver.
+ *
+ * Exits through the fault handler: HW_SYS_EXIT by a thread of a domain with a fault handler is a
+ * fault message (HW_FAULT_VECTOR = HW_FAULT_EXIT, HW_FAULT_ERROR = the exit code): the handler
+ * learns why the domain ends. Whatever the answer (or none: the handler gone), the domain ends
+ * with that code. Core hears of every child's end this way.
+ *
+ * Raw console lines: print (ptr, len, HW_PRINT_RAW) writes the text without the "[pd] " prefix;
+ * only the root may (DENIED for others): core labels its lines itself. flags 0 as before, any
+ * other bit INVALID_ARG.
+ */
+enum {
+	HW_PRINT_RAW = 1,
+};
+#define HW_SIGNAL_UNBOUND UINT64_MAX
 
 /*
  * call (ep, info, timeout_us): sends the message info describes from the caller's UTCB to a thread
@@ -171,7 +210,7 @@ enum {
  */
 
 enum {
-	HW_CAP_SLOTS = 256,
+	HW_CAP_SLOTS = 1024, /* per domain (256 before milestone 5; the root's fixed slots stayed) */
 	HW_CAP_PD = 0,
 	HW_CAP_THREAD = 1,
 	HW_CAP_BOOT_EP = 2,
@@ -207,8 +246,8 @@ enum {
 	HW_RIGHTS_ALL = (1 << 10) - 1,
 
 	/* the root's extra slots (the others are free in every other domain) */
-	HW_CAP_FACTORY = HW_CAP_SLOTS - 1,     /* the domain factory (HW_RIGHT_CREATE) */
-	HW_CAP_BOOT_MODULE = HW_CAP_SLOTS - 2, /* module i in slot HW_CAP_BOOT_MODULE - i */
+	HW_CAP_FACTORY = 255,     /* the domain factory (HW_RIGHT_CREATE) */
+	HW_CAP_BOOT_MODULE = 254, /* module i in slot HW_CAP_BOOT_MODULE - i */
 
 	/* mem_map's rights: HW_MAP_READ alone, with HW_MAP_WRITE or with HW_MAP_EXEC */
 	HW_MAP_READ = 1 << 0,
@@ -355,6 +394,7 @@ enum {
 	HW_FAULT_ADDR = 4, /* CR2 for a page fault, else 0 */
 	HW_FAULT_RSP = 5,
 	HW_FAULT_WORDS = 6,
+	HW_FAULT_EXIT = 256, /* HW_FAULT_VECTOR of an exit (HW_SYS_EXIT); HW_FAULT_ERROR: the code */
 	HW_FAULT_RESUME =
 		0, /* reply msg[0]: retry the instruction; anything else ends the thread */
 };
