@@ -16,6 +16,11 @@
 #include <gneiss/entrypoint.h>
 #include <gneiss/parent.h>
 
+/* A platform whose core holds fewer capabilities sets its own (hw: its 1024 slots, kernel.mk). */
+#ifndef CORE_PLATFORM_CAPS
+#define CORE_PLATFORM_CAPS 50000
+#endif
+
 enum {
 	/*
 	 * The capability quota of the whole system, core's account at boot. Every dataspace, signal
@@ -23,7 +28,7 @@ enum {
 	 * its own capability table, platform/linux/core/main.c) have room for this many: a PD runs
 	 * out of quota before it can fill a table that every PD shares.
 	 */
-	CORE_CAPS = 50000,
+	CORE_CAPS = CORE_PLATFORM_CAPS,
 	CORE_LABEL_MAX = 160,
 	/* every PD and every session at core costs its creator at least one capability (the session
 	 * price, core/parent.c), so neither table can fill before the quota of the whole system is

@@ -168,3 +168,47 @@ $(foreach p,$(HW_RT_PROGS),$(eval $(call hw_rt_rule,hw-$(subst _,-,$(p)),$(p))))
 hw: $(HW_RT_BINS)
 all: $(HW_RT_BINS)
 # ---- end of the component runtime ------------------------------------------------------------
+
+# ---- core and the components on hw (platform/hw/core; "core on hw" in README.md) ---------------
+# core/*.c with platform/hw/core/*.c and the kernel's ELF reader (pure, see elf.h), and every
+# component of os/ and test/component/ that is not linux-specific, each linked like the runtime's
+# programs: start.S first, then its objects, lib/sandbox and the runtime library. A component has
+# no main(): the runtime's component_start.c provides it. build/hw/bin/ then holds the same names
+# as build/linux/bin/, so a scenario's binaries line means the same on both platforms.
+HW_CORE_SRC := $(wildcard core/*.c platform/hw/core/*.c) $(HW_KDIR)/elf.c
+HW_CORE_OBJ := $(patsubst %,$(HW_OUT)/robj/%.o,$(HW_CORE_SRC))
+HW_CORE := $(HW_OUT)/bin/core
+HW_CORE_CAPS := 900 # of the 1024 slots of core's capability space; the rest for core itself
+$(HW_CORE_OBJ): HW_RCFLAGS += -DCORE_PLATFORM_CAPS=$(HW_CORE_CAPS)
+HW_SANDBOX_OBJ := $(patsubst %,$(HW_OUT)/robj/%.o,$(wildcard lib/sandbox/*.c))
+HW_SANDBOX_LIB := $(HW_OUT)/lib/libgneiss-sandbox.a
+# test components that need linux: the host-escape attacks and the fault injector's linux calls
+HW_LINUX_ONLY := $(notdir $(patsubst %/,%,$(dir $(shell grep -l 'lx\.h\|lx_' test/component/*/*.c))))
+HW_COMPONENT_DIRS := $(addprefix os/,$(COMPONENTS)) \
+	$(addprefix test/component/,$(filter-out $(HW_LINUX_ONLY),$(TEST_COMPONENTS)))
+HW_COMPONENT_BINS := $(addprefix $(HW_OUT)/bin/,$(notdir $(HW_COMPONENT_DIRS)))
+$(HW_OUT)/robj/test/component/%: HW_RCFLAGS += -Itest/component/include
+
+$(HW_SANDBOX_LIB): $(HW_SANDBOX_OBJ)
+	@mkdir -p $(dir $@)
+	$(call say,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(HW_CORE): $(HW_RT_START) $(HW_CORE_OBJ) $(HW_RT_LIB) $(HW_TDIR)/user.ld
+	@mkdir -p $(dir $@)
+	$(call say,RLD,$@)
+	$(Q)$(CC) $(HW_ULDFLAGS) -o $@ $(HW_RT_START) $(HW_CORE_OBJ) $(HW_RT_LIB) -lgcc
+
+define hw_component_rule
+$(HW_OUT)/bin/$(notdir $(1)): $(HW_RT_START) $(patsubst %,$(HW_OUT)/robj/%.o,$(wildcard $(1)/*.c)) \
+		$(HW_SANDBOX_LIB) $(HW_RT_LIB) $(HW_TDIR)/user.ld
+	@mkdir -p $$(dir $$@)
+	$$(call say,RLD,$$@)
+	$(Q)$(CC) $(HW_ULDFLAGS) -o $$@ $(HW_RT_START) \
+		$(patsubst %,$(HW_OUT)/robj/%.o,$(wildcard $(1)/*.c)) $(HW_SANDBOX_LIB) $(HW_RT_LIB) -lgcc
+endef
+$(foreach c,$(HW_COMPONENT_DIRS),$(eval $(call hw_component_rule,$(c))))
+
+hw: $(HW_CORE) $(HW_COMPONENT_BINS)
+all: $(HW_CORE) $(HW_COMPONENT_BINS)
+# ---- end of core and the components on hw -------------------------------------------------------

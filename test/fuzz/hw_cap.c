@@ -15,7 +15,8 @@
  * transferred rights and the sender's badge; a minted copy has no right its source lacks, never
  * the owner right, and a badge only on an endpoint through a receiving capability, never changed;
  * after a badge is revoked no live copy with it remains; only a live owning capability's drop
- * names an object to destroy.
+ * names an object to destroy; cap_same and cap_badge (checked with every lookup) agree with their
+ * definitions (live slots, one object, one badge) and refuse indices out of range.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -47,12 +48,36 @@ static void check_space(hw_cspace_t const *cs)
 	CHECK(used == cs->used);
 }
 
+static bool live(hw_cap_slot_t const *s)
+{
+	return s->obj && s->gen == s->obj->gen;
+}
+
+/* cap_same of slots a and b, and cap_badge of slot a for object obj, against their definitions. */
+static void compare(hw_cspace_t const *cs, uint64_t a, uint64_t b, hw_obj_t const *obj)
+{
+	hw_cap_slot_t const *x = &cs->slots[a], *y = &cs->slots[b];
+	bool same = !live(x);
+	uint64_t badge = ~0ULL;
+
+	CHECK(hw_cap_same(cs, a, b, &same) == GN_OK);
+	CHECK(same == (live(x) && live(y) && x->obj == y->obj && x->badge == y->badge));
+	if (hw_cap_badge(cs, a, obj, &badge) == GN_OK)
+		CHECK(live(x) && x->obj == obj && badge == x->badge);
+	else
+		CHECK(!live(x) || x->obj != obj);
+	CHECK(hw_cap_same(cs, a, (uint64_t)b << 40 | HW_CAP_SLOTS, &same) == GN_ERR_INVALID_CAP);
+	CHECK(hw_cap_badge(cs, (uint64_t)a << 40 | HW_CAP_SLOTS, obj, &badge) ==
+		GN_ERR_INVALID_CAP);
+}
+
 static void lookup(uint8_t const *op)
 {
 	hw_cspace_t *cs = &spaces[op[1] % SPACES];
 	uint8_t type = op[3] % 6, rights = op[3] >> 3;
 	hw_obj_t *obj = NULL;
 
+	compare(cs, op[2], op[3], &objects[op[1] % OBJECTS]);
 	if (hw_cap_lookup(cs, op[2], type, rights, &obj) != GN_OK)
 		return;
 	CHECK(obj->type == type && obj->type != HW_OBJ_NONE);

@@ -7,7 +7,8 @@
  * gives the receiver copies without the receive and owner rights in its own lowest free slots,
  * and fewer when its space is full; minting gives fewer rights and a badge that only a receiving
  * capability sets and nothing changes later, and copies keep it through transfers; revoking a
- * badge revokes exactly its copies; UTCB pages are mapped once per thread slot on fake memory and
+ * badge revokes exactly its copies; cap_badge tells a server the badge of a live copy of its own
+ * endpoint and nothing else, cap_same compares object and badge of two live slots; UTCB pages are mapped once per thread slot on fake memory and
  * zeroed again when the slot is reused.
  */
 #include <stdarg.h>
@@ -143,6 +144,12 @@ static void test_mint(void **state)
 	hw_cap_set(&a, 4, &ctx, HW_RIGHT_SUBMIT | HW_RIGHT_RECV | HW_RIGHT_OWNER);
 	assert_int_equal(hw_cap_get(&a, 4, &copy), GN_OK);
 	assert_int_equal(hw_cap_mint(&copy, HW_RIGHT_SUBMIT, 1, &out), GN_ERR_INVALID_ARG);
+	/* a badge must fit a kernel call's result (HW_SYS_CAP_BADGE): at most HW_BADGE_MAX */
+	assert_int_equal(
+		hw_cap_mint(&owner, HW_RIGHT_CALL, HW_BADGE_MAX + 1ULL, &out), GN_ERR_INVALID_ARG);
+	assert_int_equal(hw_cap_mint(&owner, HW_RIGHT_CALL, ~0ULL, &out), GN_ERR_INVALID_ARG);
+	assert_int_equal(hw_cap_mint(&owner, HW_RIGHT_CALL, HW_BADGE_MAX, &out), GN_OK);
+	assert_int_equal(out.badge, HW_BADGE_MAX);
 	/* the copy lands in the lowest free slot with its badge */
 	assert_int_equal(hw_cap_insert_copy(&b, &client, client.rights, &idx), GN_OK);
 	assert_int_equal(idx, HW_CAP_FIRST_FREE);
@@ -181,6 +188,90 @@ static void test_revoke_badge(void **state)
 	hw_obj_init(&ep, HW_OBJ_ENDPOINT);
 	assert_int_equal(hw_cap_get(&b, i3, &out), GN_ERR_REVOKED);
 	assert_int_equal(hw_cap_get(&a, i1, &out), GN_ERR_REVOKED);
+}
+
+/* HW_SYS_CAP_BADGE: the badge of a live capability to the endpoint, NOT_FOUND for anything else. */
+static void test_cap_badge(void **state)
+{
+	hw_cap_slot_t owner, b1;
+	hw_obj_t other, *destroy;
+	uint64_t badge = 0xdead, i1, i2;
+
+	(void)state;
+	hw_obj_init(&other, HW_OBJ_ENDPOINT);
+	hw_cap_set(&a, 3, &ep, HW_RIGHT_CALL | HW_RIGHT_RECV | HW_RIGHT_OWNER);
+	hw_cap_set(&a, 4, &other, HW_RIGHT_CALL);
+	hw_cap_set(&a, 5, &ctx, HW_RIGHT_SUBMIT);
+	assert_int_equal(hw_cap_get(&a, 3, &owner), GN_OK);
+	assert_int_equal(hw_cap_mint(&owner, HW_RIGHT_CALL, 0x42, &b1), GN_OK);
+	assert_int_equal(hw_cap_insert_copy(&a, &b1, b1.rights, &i1), GN_OK);
+	assert_int_equal(hw_cap_insert_copy(&b, &b1, 0, &i2), GN_OK); /* no rights needed */
+	assert_int_equal(hw_cap_badge(&a, i1, &ep, &badge), GN_OK);
+	assert_int_equal(badge, 0x42);
+	assert_int_equal(hw_cap_badge(&b, i2, &ep, &badge), GN_OK);
+	assert_int_equal(badge, 0x42);
+	assert_int_equal(hw_cap_badge(&a, 3, &ep, &badge), GN_OK);
+	assert_int_equal(badge, 0);
+	badge = 0xdead;
+	assert_int_equal(hw_cap_badge(&a, 4, &ep, &badge), GN_ERR_NOT_FOUND);   /* another */
+	assert_int_equal(hw_cap_badge(&a, 5, &ep, &badge), GN_ERR_NOT_FOUND);   /* another type */
+	assert_int_equal(hw_cap_badge(&a, 200, &ep, &badge), GN_ERR_NOT_FOUND); /* empty */
+	assert_int_equal(hw_cap_badge(&a, HW_CAP_SLOTS, &ep, &badge), GN_ERR_INVALID_CAP);
+	assert_int_equal(hw_cap_badge(&a, ~0ULL, &ep, &badge), GN_ERR_INVALID_CAP);
+	assert_int_equal(badge, 0xdead); /* untouched on error */
+	/* revoked by its badge, then the endpoint destroyed and its memory reused */
+	assert_int_equal(hw_cspace_revoke_badge(&b, &ep, 0x42), 1);
+	assert_int_equal(hw_cap_badge(&b, i2, &ep, &badge), GN_ERR_NOT_FOUND);
+	assert_int_equal(hw_cap_drop(&a, 3, &destroy), GN_OK);
+	hw_obj_destroy(destroy);
+	hw_obj_init(&ep, HW_OBJ_ENDPOINT);
+	assert_int_equal(hw_cap_badge(&a, i1, &ep, &badge), GN_ERR_NOT_FOUND);
+}
+
+/* HW_SYS_CAP_SAME: one object and one badge, whatever the rights; never an empty or stale slot. */
+static void test_cap_same(void **state)
+{
+	hw_cap_slot_t owner, b1, b2;
+	bool same = true;
+	uint64_t i1, i1c, i2, i3;
+
+	(void)state;
+	hw_cap_set(&a, 3, &ep, HW_RIGHT_CALL | HW_RIGHT_RECV | HW_RIGHT_OWNER);
+	hw_cap_set(&a, 4, &ep, HW_RIGHT_CALL);
+	hw_cap_set(&a, 5, &ctx, HW_RIGHT_SUBMIT);
+	assert_int_equal(hw_cap_get(&a, 3, &owner), GN_OK);
+	assert_int_equal(hw_cap_mint(&owner, HW_RIGHT_CALL, 1, &b1), GN_OK);
+	assert_int_equal(hw_cap_mint(&owner, HW_RIGHT_CALL, 2, &b2), GN_OK);
+	assert_int_equal(hw_cap_insert_copy(&a, &b1, b1.rights, &i1), GN_OK);
+	assert_int_equal(hw_cap_insert_copy(&a, &b1, 0, &i1c), GN_OK);
+	assert_int_equal(hw_cap_insert_copy(&a, &b2, b2.rights, &i2), GN_OK);
+	assert_int_equal(hw_cap_same(&a, 3, 4, &same), GN_OK);
+	assert_true(same);
+	assert_int_equal(hw_cap_same(&a, i1, i1c, &same), GN_OK);
+	assert_true(same);
+	assert_int_equal(hw_cap_same(&a, i1, i1, &same), GN_OK);
+	assert_true(same);
+	assert_int_equal(hw_cap_same(&a, i1, i2, &same), GN_OK); /* two badges */
+	assert_false(same);
+	assert_int_equal(hw_cap_same(&a, 3, i1, &same), GN_OK); /* unbadged and badged */
+	assert_false(same);
+	assert_int_equal(hw_cap_same(&a, 3, 5, &same), GN_OK); /* two objects */
+	assert_false(same);
+	i3 = 200;
+	assert_int_equal(hw_cap_same(&a, i3, i3, &same), GN_OK); /* empty */
+	assert_false(same);
+	assert_int_equal(hw_cap_same(&a, 3, HW_CAP_SLOTS, &same), GN_ERR_INVALID_CAP);
+	assert_int_equal(hw_cap_same(&a, ~0ULL, 3, &same), GN_ERR_INVALID_CAP);
+	/* revoked alone by its badge, then everything by the endpoint's end */
+	assert_int_equal(hw_cspace_revoke_badge(&a, &ep, 1), 2);
+	assert_int_equal(hw_cap_same(&a, i1, i1c, &same), GN_OK);
+	assert_false(same);
+	hw_obj_destroy(&ep);
+	hw_obj_init(&ep, HW_OBJ_ENDPOINT);
+	assert_int_equal(hw_cap_same(&a, 3, 4, &same), GN_OK);
+	assert_false(same);
+	assert_int_equal(hw_cap_same(&a, 3, 3, &same), GN_OK);
+	assert_false(same);
 }
 
 /* ---- message transfer ------------------------------------------------------------------------ */
@@ -351,6 +442,8 @@ int main(void)
 		cmocka_unit_test_setup(test_transfer_rights, setup),
 		cmocka_unit_test_setup(test_mint, setup),
 		cmocka_unit_test_setup(test_revoke_badge, setup),
+		cmocka_unit_test_setup(test_cap_badge, setup),
+		cmocka_unit_test_setup(test_cap_same, setup),
 		cmocka_unit_test_setup(test_msg_badge_travels, msg_setup),
 		cmocka_unit_test_setup(test_msg_limits, msg_setup),
 		cmocka_unit_test_setup(test_msg_payload_and_caps, msg_setup),

@@ -248,6 +248,36 @@ static bool resolve_core(run_t *run)
 	return true;
 }
 
+/* A scenario of components: init is one of its binaries. */
+static bool starts_init(gn_scenario_t const *sc)
+{
+	for (size_t i = 0; i < sc->binary_count; i++)
+		if (strcmp(sc->binaries[i].name, "init") == 0)
+			return true;
+	return false;
+}
+
+/*
+ * On hw, core is a boot module beside the components: the kernel starts it alone (the module
+ * hw-start names it), and it starts init.
+ */
+static bool add_hw_core(run_t *run, char const *bin_dir)
+{
+	char core[PATH_MAX + 32], start_list[PATH_MAX + 32];
+
+	snprintf(core, sizeof(core), "%s/core", bin_dir);
+	if (gn_bootdir_copy_file(core, run->boot_dir, "core", run->reason, sizeof(run->reason)) !=
+		GN_OK)
+		return false;
+	snprintf(start_list, sizeof(start_list), "%s/hw-start", run->boot_dir);
+	FILE *f = fopen(start_list, "wxe");
+	if (!f || fputs("core\n", f) < 0 || fclose(f) != 0) {
+		add_reason(run, "cannot write %s: %s", start_list, strerror(errno));
+		return false;
+	}
+	return true;
+}
+
 /* Everything before core starts. On failure the reason is set. */
 static bool prepare(run_t *run)
 {
@@ -284,6 +314,8 @@ static bool prepare(run_t *run)
 	}
 	if (gn_bootdir_create(run->boot_dir, &run->sc, bin_dir, run->scenario_dir, run->reason,
 		    sizeof(run->reason)) != GN_OK)
+		return false;
+	if (run->hw && starts_init(&run->sc) && !add_hw_core(run, bin_dir))
 		return false;
 	if (run->hw && gn_qemu_prepare(&run->qemu, &run->sc, run->boot_dir, run->core_path,
 			       run->reason, sizeof(run->reason)) != GN_OK)

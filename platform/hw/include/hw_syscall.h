@@ -8,11 +8,15 @@
  * message that does not fit is GN_ERR_BAD_MSG, a value out of range GN_ERR_INVALID_ARG, a buffer
  * that is not wholly readable memory of the caller's protection domain GN_ERR_DENIED, a full table
  * GN_ERR_LIMIT. No argument can make the kernel fault or touch memory outside the caller's user
- * mappings. The calls 18.. (milestone 4), 30.. (device access) and 36.. (SMP: cpu_info,
- * thread_cpu) were added without changing any earlier call; on one CPU nothing else differs. What
- * earlier programs can see: slot 0 carries HW_RIGHT_MANAGE (cap_info 0x10001 instead of 0x1; IPC
- * never transfers it), a received call writes the UTCB's badge word (0 for unbadged capabilities),
- * and the root starts with the boot table in its UTCB's msg[] and the top slots filled.
+ * mappings. The calls 18.. (milestone 4), 30.. (device access), 36.. (SMP: cpu_info,
+ * thread_cpu) and 38.. (milestone 5, for core: mem_size, cap_badge, cap_same, signal_bind) were
+ * added without changing any earlier call; on one CPU nothing else differs. What earlier programs
+ * can see: slot 0 carries HW_RIGHT_MANAGE (cap_info 0x10001 instead of 0x1; IPC never transfers
+ * it), a received call writes the UTCB's badge word (0 for unbadged capabilities), and the root
+ * starts with the boot table in its UTCB's msg[] and the top slots filled. Milestone 5: print
+ * reads a third argument (flags: 0, it was ignored before), a space has 1024 slots, cap_mint
+ * refuses badges above HW_BADGE_MAX, an exit of a domain with a fault handler is a message to it
+ * first, and the root has no per-domain limits (only the kernel's pools).
  *
  * Capabilities. Each protection domain has a capability space of HW_CAP_SLOTS slots; a capability
  * is the index of a slot (what gn_cap_t is above the platform). A slot refers to a kernel object
@@ -41,9 +45,10 @@
  * rights of both the source and the mask, never HW_RIGHT_OWNER. A badge (non-zero) is for
  * endpoints only, set through a capability with HW_RIGHT_RECV (the server's side, so a client
  * cannot forge one: DENIED) and never changed afterwards (re-badging a badged copy: DENIED; badge
- * 0 keeps it). Copies made by IPC or cap_give keep the badge. A call's receiver finds the badge of
- * the capability the caller used in its UTCB's badge word (0: unbadged): one endpoint per
- * entrypoint, a badged capability per RPC object. ep_revoke_badge (the owning capability, badge)
+ * 0 keeps it); a badge is at most HW_BADGE_MAX (else INVALID_ARG), so that cap_badge can return
+ * it. Copies made by IPC or cap_give keep the badge. A call's receiver finds the badge of the
+ * capability the caller used in its UTCB's badge word (0: unbadged): one endpoint per entrypoint,
+ * a badged capability per RPC object. ep_revoke_badge (the owning capability, badge)
  * revokes every copy with that badge in every space (REVOKED from then on; the endpoint and its
  * other copies stay), also a fault handler registered with such a copy (that domain's faults then
  * end it as without a handler), and fails queued calls made through them with REVOKED; it returns
@@ -51,14 +56,15 @@
  *
  * Memory objects (mem_create, size a multiple of 4 KiB up to 16 MiB): physically contiguous
  * zeroed frames, charged to the creator (at most 32 MiB and, like every object, one of its 32
- * objects: LIMIT), capability with READ, WRITE, EXEC, OWNER. mem_map (mem, pd, va, offset, size,
+ * objects: LIMIT; the root has neither limit, only the kernel's pools: LIMIT, and memory:
+ * OUT_OF_RAM), capability with READ, WRITE, EXEC, OWNER. mem_map (mem, pd, va, offset, size,
  * flags) maps [offset, offset + size) of it at va into a domain the pd capability may manage:
  * everything page-aligned, size > 0, inside the object, va in [HW_USER_BASE, HW_UTCB_BASE) (never
  * over a UTCB or the first stack) else INVALID_ARG; flags HW_MAP_READ with at most one of
  * HW_MAP_WRITE, HW_MAP_EXEC (W+X: INVALID_ARG), each needing the capability's right (DENIED);
  * W^X per object: WRITE while the object is mapped EXEC anywhere, or EXEC while it is mapped WRITE
  * anywhere, DENIED;
- * EXISTS when any page there is mapped; LIMIT after 32 mappings in the domain. mem_unmap (pd, va)
+ * EXISTS when any page there is mapped; LIMIT after 128 mappings in the domain. mem_unmap (pd, va)
  * removes the mapping starting at va (NOT_FOUND). Destroying a memory object (its owner drops the
  * owning capability or ends) unmaps it from every domain and frees its frames at once.
  *
@@ -100,7 +106,8 @@
  *
  * Signals: a context bound to a receiver counts submits; a wait on the receiver returns the count
  * of one context with pending submits since its last delivery (and resets it), its badge in the
- * waiter's UTCB. Submit never blocks.
+ * waiter's UTCB. Submit never blocks. A context may also be made unbound and bound later (see
+ * "For core" below).
  */
 #ifndef GNEISS_HW_SYSCALL_H
 #define GNEISS_HW_SYSCALL_H
@@ -109,7 +116,7 @@
 #include <gneiss/types.h>
 
 enum {
-	HW_SYS_PRINT = 0,         /* (ptr, len): one or more lines on the console as "[pd] text" */
+	HW_SYS_PRINT = 0,         /* (ptr, len, flags): lines on the console as "[pd] text" */
 	HW_SYS_YIELD = 1,         /* (): to the end of the caller's priority level */
 	HW_SYS_EXIT = 2,          /* (code): ends the caller's protection domain; no return */
 	HW_SYS_THREAD_CREATE = 3, /* (entry, stack_top, priority, arg): a thread capability */
@@ -151,7 +158,7 @@ enum {
 	HW_SYS_MEM_SIZE = 38,       /* (mem cap): the memory object's size in bytes */
 	HW_SYS_CAP_BADGE = 39,      /* (cap, ep cap): cap's badge if it names ep's endpoint */
 	HW_SYS_CAP_SAME = 40,       /* (cap, cap): 1 when both name one object and badge, else 0 */
-	HW_SYS_SIGNAL_BIND = 41,    /* (context cap, receiver cap, badge): binds an unbound context */
+	HW_SYS_SIGNAL_BIND = 41,    /* (context cap, receiver cap, badge): binds it, once */
 	HW_SYS_COUNT = 42,
 };
 
@@ -162,24 +169,33 @@ enum {
  * component can map a dataspace it received without being told its size.
  *
  * cap_badge (cap, ep): when ep is a capability with HW_RIGHT_RECV on an endpoint and cap a live
- * capability to that same endpoint, cap's badge (0: unbadged); any other cap (empty, stale, another
- * object): GN_ERR_NOT_FOUND. ep is checked first (INVALID_CAP, REVOKED, DENIED without RECV). Only
- * the server learns this way which of its objects a capability it received names.
+ * capability to that same endpoint, cap's badge (0: unbadged); any other cap (empty, stale, revoked
+ * by its badge, another object): GN_ERR_NOT_FOUND. ep is checked first (INVALID_CAP, REVOKED,
+ * DENIED without RECV); cap's index out of range is INVALID_CAP. Only the server learns this way
+ * which of its objects a capability it received names.
  *
  * cap_same (a, b): 1 when both slots are live and name the same object with the same badge, else
  * 0; INVALID_CAP when either index is out of range.
  *
  * Unbound signal contexts: signal_context (HW_SIGNAL_UNBOUND, 0) makes a context that belongs to
- * no receiver yet (charged to the caller like any context); submits count while it is unbound.
- * signal_bind (context, receiver, badge) binds it once: receiver needs HW_RIGHT_RECV (DENIED), the
- * context any live capability to it (SUBMIT is not needed); a context bound before: EXISTS. The
- * count so far is delivered on the receiver then. Core makes the contexts of PD sessions this way
- * and the component binds each to its own receiver, so core never holds a component's receiver.
+ * no receiver yet (charged to the caller like any context; a badge other than 0: INVALID_ARG, it
+ * comes with the binding); submits count while it is unbound. signal_bind (context, receiver,
+ * badge) binds it once: the context is checked first and needs any live capability to it (SUBMIT
+ * is not needed), the receiver HW_RIGHT_RECV (DENIED); a context bound before (also one created
+ * bound, or one whose receiver was destroyed since): EXISTS. The count so far is delivered on the
+ * receiver then, to a thread waiting on it at once. Destroying the receiver leaves its contexts
+ * bound to nothing (submit: REVOKED); destroying a context takes it off its receiver. Core makes
+ * the contexts of PD sessions this way and the component binds each to its own receiver, so core
+ * never holds a component's receiver.
  *
  * Exits through the fault handler: HW_SYS_EXIT by a thread of a domain with a fault handler is a
- * fault message (HW_FAULT_VECTOR = HW_FAULT_EXIT, HW_FAULT_ERROR = the exit code): the handler
- * learns why the domain ends. Whatever the answer (or none: the handler gone), the domain ends
- * with that code. Core hears of every child's end this way.
+ * fault message (HW_FAULT_VECTOR = HW_FAULT_EXIT, HW_FAULT_ERROR = the exit code, thread, RIP and
+ * RSP as for a fault, HW_FAULT_ADDR 0): the handler learns why the domain ends. Whatever the answer
+ * (HW_FAULT_RESUME too; or none: the handler gone), the domain ends with that code. Its other
+ * threads run on until then; another exit meanwhile waits for the end (only the first is sent).
+ * A handler whose endpoint the exiting domain owns itself is not asked: it ends at once, as
+ * without a handler (its own threads would have to answer their own end). Core hears of every
+ * child's end this way.
  *
  * Raw console lines: print (ptr, len, HW_PRINT_RAW) writes the text without the "[pd] " prefix;
  * only the root may (DENIED for others): core labels its lines itself. flags 0 as before, any
@@ -189,6 +205,14 @@ enum {
 	HW_PRINT_RAW = 1,
 };
 #define HW_SIGNAL_UNBOUND UINT64_MAX
+
+/*
+ * signal_wait (receiver, HW_SIGNAL_POLL) takes what is pending without blocking: TIMEOUT at once
+ * when nothing is (an entrypoint drains its receiver before it runs handlers, so submits that
+ * arrived meanwhile are one delivery, as on linux).
+ */
+#define HW_SIGNAL_POLL UINT64_MAX
+#define HW_BADGE_MAX INT64_MAX /* cap_badge returns a badge as a result >= 0 */
 
 /*
  * call (ep, info, timeout_us): sends the message info describes from the caller's UTCB to a thread
@@ -210,7 +234,7 @@ enum {
  */
 
 enum {
-	HW_CAP_SLOTS = 1024, /* per domain (256 before milestone 5; the root's fixed slots stayed) */
+	HW_CAP_SLOTS = 1024, /* per domain (256 before milestone 5; the root's slots stayed) */
 	HW_CAP_PD = 0,
 	HW_CAP_THREAD = 1,
 	HW_CAP_BOOT_EP = 2,
@@ -311,7 +335,7 @@ _Static_assert(sizeof(hw_boot_table_t) <= HW_MSG_WORDS * 8, "boot table in msg[]
  * I/O ports: io_port_create (HW_CAP_IO_PORT_FACTORY, base, count) makes a capability (READ,
  * WRITE, OWNER) for the ports [base, base + count): count >= 1, base + count <= HW_IO_PORTS, none
  * of the ports the kernel keeps (the PICs 0x20-0x21 and 0xa0-0xa1, PIT channel 2 0x42 and its gate
- * 0x61, the debug-exit port 0xf4-0xf7, COM1 0x3f8-0x3ff: DENIED); LIMIT after 32 objects. It
+ * 0x61, the debug-exit port 0xf4-0xf7, COM1 0x3f8-0x3ff: DENIED); LIMIT as for every object. It
  * travels like any capability (IPC keeps READ and WRITE, drops OWNER); dropping the owning one
  * revokes every copy. port_in (cap, port, width) reads, port_out (cap, port, width, value) writes
  * 1, 2 or 4 bytes (else INVALID_ARG; a value wider than width too) at port; every byte [port,
@@ -394,7 +418,7 @@ enum {
 	HW_FAULT_ADDR = 4, /* CR2 for a page fault, else 0 */
 	HW_FAULT_RSP = 5,
 	HW_FAULT_WORDS = 6,
-	HW_FAULT_EXIT = 256, /* HW_FAULT_VECTOR of an exit (HW_SYS_EXIT); HW_FAULT_ERROR: the code */
+	HW_FAULT_EXIT = 256, /* the vector of an exit (HW_SYS_EXIT), the error its code */
 	HW_FAULT_RESUME =
 		0, /* reply msg[0]: retry the instruction; anything else ends the thread */
 };

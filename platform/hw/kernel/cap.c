@@ -128,7 +128,7 @@ gn_err_t hw_cap_mint(hw_cap_slot_t const *src, uint64_t rights, uint64_t badge, 
 {
 	if (rights & ~(uint64_t)HW_RIGHTS_ALL)
 		return GN_ERR_INVALID_ARG;
-	if (badge != 0 && src->obj->type != HW_OBJ_ENDPOINT)
+	if (badge > HW_BADGE_MAX || (badge != 0 && src->obj->type != HW_OBJ_ENDPOINT))
 		return GN_ERR_INVALID_ARG;
 	if (badge != 0 &&
 		((src->badge != 0 && badge != src->badge) || !(src->rights & HW_RIGHT_RECV)))
@@ -151,4 +151,35 @@ unsigned hw_cspace_revoke_badge(hw_cspace_t *cs, hw_obj_t const *obj, uint64_t b
 		}
 	}
 	return n;
+}
+
+/* Whether slot s is live: it names an object that was not destroyed, and was not revoked alone. */
+static bool live(hw_cap_slot_t const *s)
+{
+	return s->obj && s->gen == s->obj->gen;
+}
+
+gn_err_t hw_cap_badge(hw_cspace_t const *cs, uint64_t idx, hw_obj_t const *obj, uint64_t *badge)
+{
+	hw_cap_slot_t const *s;
+
+	if (idx >= HW_CAP_SLOTS)
+		return GN_ERR_INVALID_CAP;
+	s = &cs->slots[idx];
+	if (!live(s) || s->obj != obj)
+		return GN_ERR_NOT_FOUND;
+	*badge = s->badge;
+	return GN_OK;
+}
+
+gn_err_t hw_cap_same(hw_cspace_t const *cs, uint64_t a, uint64_t b, bool *same)
+{
+	hw_cap_slot_t const *x, *y;
+
+	if (a >= HW_CAP_SLOTS || b >= HW_CAP_SLOTS)
+		return GN_ERR_INVALID_CAP;
+	x = &cs->slots[a];
+	y = &cs->slots[b];
+	*same = live(x) && live(y) && x->obj == y->obj && x->badge == y->badge;
+	return GN_OK;
 }

@@ -109,9 +109,10 @@ void hw_cap_set_copy(hw_cspace_t *cs, unsigned idx, hw_cap_slot_t const *src, ui
  * Minting (HW_SYS_CAP_MINT): the rights and badge of a copy of src with at most rights and badge,
  * in *out. A copy never owns; a badge is for endpoints only, is set only through a capability
  * that may receive (the server's side: a client cannot forge the badge of another object) and
- * cannot be changed once set (badge 0 keeps it). Errors: GN_ERR_INVALID_ARG (rights outside
- * HW_RIGHTS_ALL, a badge for another type), GN_ERR_DENIED (a badge through a capability without
- * HW_RIGHT_RECV, or one that differs from src's).
+ * cannot be changed once set (badge 0 keeps it). A badge is at most HW_BADGE_MAX, so that
+ * HW_SYS_CAP_BADGE can return it as a result. Errors: GN_ERR_INVALID_ARG (rights outside
+ * HW_RIGHTS_ALL, a badge above HW_BADGE_MAX or for another type), GN_ERR_DENIED (a badge through
+ * a capability without HW_RIGHT_RECV, or one that differs from src's).
  */
 gn_err_t hw_cap_mint(hw_cap_slot_t const *src, uint64_t rights, uint64_t badge,
 	hw_cap_slot_t *out) GN_MUST_CHECK;
@@ -122,5 +123,21 @@ gn_err_t hw_cap_mint(hw_cap_slot_t const *src, uint64_t rights, uint64_t badge,
  * many it revoked.
  */
 unsigned hw_cspace_revoke_badge(hw_cspace_t *cs, hw_obj_t const *obj, uint64_t badge);
+
+/*
+ * HW_SYS_CAP_BADGE: the badge of slot idx (0: unbadged) in *badge when the slot is a live
+ * capability to obj (the caller checked that obj is the endpoint it may receive on). Errors:
+ * GN_ERR_INVALID_CAP (idx out of range), GN_ERR_NOT_FOUND (the slot is empty, stale, revoked by
+ * its badge, or names another object).
+ */
+gn_err_t hw_cap_badge(
+	hw_cspace_t const *cs, uint64_t idx, hw_obj_t const *obj, uint64_t *badge) GN_MUST_CHECK;
+
+/*
+ * HW_SYS_CAP_SAME: in *same whether slots a and b are both live and name the same object with the
+ * same badge (rights do not matter; a slot compared with itself is the same when it is live).
+ * Errors: GN_ERR_INVALID_CAP (an index out of range).
+ */
+gn_err_t hw_cap_same(hw_cspace_t const *cs, uint64_t a, uint64_t b, bool *same) GN_MUST_CHECK;
 
 #endif

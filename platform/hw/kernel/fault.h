@@ -10,6 +10,13 @@
  * marks the thread fault_end = HW_FAULT_END_PD; a reply other than HW_FAULT_RESUME, or one for a
  * fault whose RIP is outside the user half, marks it HW_FAULT_END_THREAD; either makes it ready, and the scheduler ends it (or its domain) instead of
  * running it (hw_fault_reap), outside of whatever IPC teardown resumed it.
+ *
+ * Exits (HW_SYS_EXIT) go the same way as a message with vector HW_FAULT_EXIT and the code as the
+ * error, so the handler (core) learns why the domain ends; whatever ends that call, answer or
+ * error, marks the thread HW_FAULT_END_EXIT, and the scheduler ends the domain with the code. The
+ * domain's other threads run on meanwhile; another exit among them waits for the end. A handler
+ * whose endpoint the exiting domain owns itself is not asked (nobody outside would hear it, and
+ * the domain would wait for its own answer): it ends at once, as without a handler.
  */
 #ifndef GNEISS_HW_FAULT_H
 #define GNEISS_HW_FAULT_H
@@ -21,6 +28,13 @@
  * and the caller ends the domain as before.
  */
 bool hw_fault_send(hw_thread_t *t, hw_frame_t const *frame, uint64_t cr2);
+
+/*
+ * Sends t's exit with code to its domain's handler and blocks t, or blocks t when another thread's
+ * exit is with the handler already; false when the domain has no handler to ask (none, stale, or
+ * an endpoint of its own) and the caller ends the domain at once.
+ */
+bool hw_fault_exit(hw_thread_t *t, int64_t code);
 
 /* Ends faulting caller t's call with the reply whose words are msg (info from the server). */
 void hw_fault_answer(hw_thread_t *t, uint64_t const *msg, uint64_t info);

@@ -137,6 +137,11 @@ static endpoint_t *create(hw_pd_t *owner)
 	return NULL;
 }
 
+hw_pd_t *hw_ipc_owner(hw_obj_t const *obj)
+{
+	return GN_CONTAINER_OF(obj, endpoint_t, obj)->owner;
+}
+
 hw_obj_t *hw_ipc_boot_endpoint(hw_pd_t *pd)
 {
 	endpoint_t *ep = create(pd);

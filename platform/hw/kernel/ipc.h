@@ -28,7 +28,7 @@
 #include "thread.h"
 
 enum {
-	HW_ENDPOINTS = 64,
+	HW_ENDPOINTS = 128,
 	HW_FAST_WORDS = 8,
 };
 
@@ -55,6 +55,9 @@ void hw_ipc_pd_ended(hw_pd_t *pd);
 
 /* Destroys a live object that an owning capability named (any type but threads). */
 void hw_ipc_destroy(hw_obj_t *obj);
+
+/* The domain that owns the live endpoint obj. */
+hw_pd_t *hw_ipc_owner(hw_obj_t const *obj);
 
 /* The kernel's boot endpoint, owned by pd (the root); NULL when none is left. */
 hw_obj_t *hw_ipc_boot_endpoint(hw_pd_t *pd);

@@ -9,6 +9,16 @@
 #include "log.h"
 #include "serial.h"
 
+/* The root's raw text left a line open: any other line first ends it, so lines never mix. */
+static bool raw_open;
+
+static void end_raw_line(void)
+{
+	if (raw_open)
+		hw_serial_write("\n", 1);
+	raw_open = false;
+}
+
 static void vlog(char const *prefix, char const *fmt, va_list ap)
 {
 	static char const cut[] = "...";
@@ -25,6 +35,7 @@ static void vlog(char const *prefix, char const *fmt, va_list ap)
 		b.len += sizeof(cut) - 1;
 	}
 	line[b.len++] = '\n';
+	end_raw_line();
 	hw_serial_write(line, b.len);
 }
 
@@ -70,6 +81,18 @@ void hw_log_user(char const *label, char const *text, size_t len)
 
 	if (len > HW_LOG_USER_MAX)
 		len = HW_LOG_USER_MAX;
+	if (!label) { /* the root's own lines: as they are, only control characters escaped */
+		for (size_t i = 0; i < len; i++) {
+			unsigned char const c = (unsigned char)text[i];
+			size_t const n = c == '\\' || c == '\n' ? (line[0] = (char)c, 1)
+								: escape_byte(c, line);
+			hw_serial_write(line, n);
+		}
+		if (len)
+			raw_open = text[len - 1] != '\n';
+		return;
+	}
+	end_raw_line();
 	while (start < len) {
 		size_t end = start, n = 0;
 		while (end < len && text[end] != '\n')

@@ -27,7 +27,9 @@ void hw_log_escape(char const *s, size_t n, char *out, size_t out_size);
 /*
  * Prints user text as lines "[label] line": text (len bytes, untrusted) is split at each "\n" (a
  * final one ends the last line instead of starting an empty one) and escaped like hw_log_escape.
- * Nothing is printed for len 0. len is at most HW_LOG_USER_MAX.
+ * Nothing is printed for len 0. len is at most HW_LOG_USER_MAX. label NULL prints the text as it
+ * is (the root's raw lines: core labels, ends and escapes them itself; it may write a line in
+ * pieces), with control characters other than "\n" escaped all the same.
  */
 void hw_log_user(char const *label, char const *text, size_t len);
 

@@ -13,7 +13,7 @@
 #include "pt.h"
 
 enum {
-	HW_PD_MAPPINGS = 32, /* mappings in one domain */
+	HW_PD_MAPPINGS = 128, /* mappings in one domain */
 };
 
 /* A memory object mapped into a domain: pages of its pages at va. */

@@ -159,7 +159,7 @@ int64_t hw_call_mem_create(hw_thread_t *t, uint64_t const arg[6])
 
 	if (size == 0 || size % PAGE != 0 || pages > HW_MEM_MAX_PAGES)
 		err = GN_ERR_INVALID_ARG;
-	else if (pd->mem_pages + pages > HW_PD_MEM_PAGES)
+	else if (pd->mem_pages + pages > HW_PD_MEM_PAGES && pd != hw_pd_root())
 		err = GN_ERR_LIMIT;
 	if (err == GN_OK)
 		err = hw_object_room(pd);
@@ -234,4 +234,15 @@ int64_t hw_call_mem_unmap(hw_thread_t *t, uint64_t const arg[6])
 		return hw_error(GN_ERR_NOT_FOUND);
 	unmap(pd, map);
 	return 0;
+}
+
+/* Any capability to the object will do: a dataspace's size is no secret to its holder. */
+int64_t hw_call_mem_size(hw_thread_t *t, uint64_t const arg[6])
+{
+	hw_obj_t *obj;
+	gn_err_t err = hw_cap_lookup(&t->pd->caps, arg[0], HW_OBJ_MEMORY, 0, &obj);
+
+	if (err != GN_OK)
+		return hw_error(err);
+	return (int64_t)(GN_CONTAINER_OF(obj, mem_t, obj)->pages * PAGE);
 }

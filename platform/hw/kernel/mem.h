@@ -30,7 +30,7 @@
 #include "thread.h"
 
 enum {
-	HW_MEMS = 128,
+	HW_MEMS = 1024,
 	HW_MEM_MAX_PAGES = 4096, /* 16 MiB per object */
 };
 
@@ -54,5 +54,6 @@ void hw_mem_pd_ended(hw_pd_t *pd);
 int64_t hw_call_mem_create(hw_thread_t *t, uint64_t const arg[6]);
 int64_t hw_call_mem_map(hw_thread_t *t, uint64_t const arg[6]);
 int64_t hw_call_mem_unmap(hw_thread_t *t, uint64_t const arg[6]);
+int64_t hw_call_mem_size(hw_thread_t *t, uint64_t const arg[6]);
 
 #endif

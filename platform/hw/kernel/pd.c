@@ -23,6 +23,7 @@ static hw_frames_t const *all_frames;
 static size_t frames_before; /* free frames before the first domain */
 static size_t running;
 static hw_pd_t *root;     /* the first domain started */
+static int machine_exit;  /* the root's exit value (hw_pd_exit) */
 static hw_obj_t *boot_ep; /* owned by the root */
 static hw_obj_t factory;  /* the root's HW_CAP_FACTORY */
 
@@ -169,7 +170,17 @@ static GN_NORETURN void all_ended(void)
 		hw_panic("the protection domains ended, but %zu frames are free instead of %zu",
 			free_now, frames_before);
 	hw_log("all protection domains ended, all their frames are free again (%zu)", free_now);
-	hw_exit(0);
+	hw_exit(machine_exit);
+}
+
+void hw_pd_exit(hw_pd_t *pd, int64_t code)
+{
+	char how[48];
+
+	if (pd == root) /* the machine ends with the root's value once every domain is gone */
+		machine_exit = code >= 0 && code <= HW_EXIT_MAX ? (int)code : HW_EXIT_MAX;
+	gn_ignore(gn_fmt(how, sizeof(how), NULL, "exited with %ld", code));
+	hw_pd_end(pd, how);
 }
 
 gn_err_t hw_pd_create(hw_pd_t *owner, char const *name, hw_pd_t **out)
@@ -221,6 +232,8 @@ void hw_pd_end(hw_pd_t *pd, char const *how)
 	hw_thread_drop_space(pd->pt.root);
 	hw_pt_destroy(&pd->pt);
 	pd->used = false;
+	if (pd == root)
+		root = NULL; /* its entry may serve another domain now, which is no root */
 	running--;
 	hw_log("pd '%s' %s (ran %lu ms, preempted %lu times, %zu frames freed)", pd->name, how,
 		hw_ticks_to_us(pd->ticks) / 1000, pd->preemptions, frames);

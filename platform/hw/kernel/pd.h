@@ -48,6 +48,12 @@ gn_err_t hw_pd_start(char const *name, uint8_t const *elf, size_t size, char *wh
 void hw_pd_end(hw_pd_t *pd, char const *how);
 
 /*
+ * Ends pd as "exited with code". The root's code (0 .. HW_EXIT_MAX; anything else counts as
+ * HW_EXIT_MAX) becomes the machine's exit value once every domain has ended: core passes init's on.
+ */
+void hw_pd_exit(hw_pd_t *pd, int64_t code);
+
+/*
  * Revokes every capability to obj with badge in every domain (hw_cspace_revoke_badge), and every
  * fault handler registered with such a capability (the domain's faults then end it as without a
  * handler); returns the number of capabilities revoked in the spaces.
@@ -57,7 +63,7 @@ unsigned hw_pds_revoke_badge(hw_obj_t const *obj, uint64_t badge);
 /* Domain table entry i if it is in use, else NULL (i < HW_PD_MAX). */
 hw_pd_t *hw_pd_slot(size_t i);
 
-/* The root (the first domain started), or NULL. */
+/* The root (the first domain started), or NULL before it started and after it ended. */
 hw_pd_t *hw_pd_root(void);
 
 /*

@@ -18,7 +18,7 @@
 #include "thread.h"
 
 enum {
-	HW_REPLIES = 64,
+	HW_REPLIES = 128,
 };
 
 /* The caller t (HW_IPC_DEFERRED) ends or times out: its reply object loses it. */

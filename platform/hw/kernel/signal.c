@@ -16,7 +16,7 @@ typedef struct {
 typedef struct {
 	hw_obj_t obj;
 	hw_pd_t *owner;
-	receiver_t *receiver;
+	receiver_t *receiver;  /* NULL: not bound yet (HW_SIGNAL_UNBOUND) */
 	uint64_t receiver_gen; /* receiver->obj.gen at binding: it is gone when they differ */
 	uint64_t badge;
 	uint64_t count;
@@ -26,9 +26,10 @@ typedef struct {
 static receiver_t receivers[HW_SIGNAL_RECEIVERS];
 static context_t contexts[HW_SIGNAL_CONTEXTS];
 
-static bool bound(context_t const *c)
+/* Whether c's receiver was destroyed after c was bound to it (submits answer REVOKED then). */
+static bool receiver_gone(context_t const *c)
 {
-	return c->receiver->obj.gen == c->receiver_gen;
+	return c->receiver && c->receiver->obj.gen != c->receiver_gen;
 }
 
 void hw_signal_cancel(hw_thread_t *t)
@@ -113,30 +114,46 @@ int64_t hw_call_signal_receiver(hw_thread_t *t, uint64_t const arg[4])
 	return (int64_t)idx;
 }
 
+/* A free context, made alive for t's domain with receiver r (NULL: unbound) and badge. */
+static context_t *new_context(hw_thread_t *t, receiver_t *r, uint64_t badge)
+{
+	context_t *c = NULL;
+
+	for (unsigned i = 0; i < HW_SIGNAL_CONTEXTS && !c; i++)
+		c = contexts[i].obj.type == HW_OBJ_NONE ? &contexts[i] : NULL;
+	if (!c)
+		return NULL;
+	hw_obj_init(&c->obj, HW_OBJ_SIGNAL_CONTEXT);
+	c->owner = t->pd;
+	c->receiver = r;
+	c->receiver_gen = r ? r->obj.gen : 0;
+	c->badge = badge;
+	c->count = 0;
+	gn_list_elem_init(&c->elem);
+	t->pd->objects++;
+	return c;
+}
+
+/* receiver HW_SIGNAL_UNBOUND (with badge 0) makes a context that signal_bind binds later. */
 int64_t hw_call_signal_context(hw_thread_t *t, uint64_t const arg[4])
 {
-	hw_obj_t *obj;
-	context_t *c = NULL;
+	hw_obj_t *obj = NULL;
+	context_t *c;
 	uint64_t idx;
-	gn_err_t err =
-		hw_cap_lookup(&t->pd->caps, arg[0], HW_OBJ_SIGNAL_RECEIVER, HW_RIGHT_RECV, &obj);
+	gn_err_t err = GN_OK;
 
+	if (arg[0] != HW_SIGNAL_UNBOUND)
+		err = hw_cap_lookup(
+			&t->pd->caps, arg[0], HW_OBJ_SIGNAL_RECEIVER, HW_RIGHT_RECV, &obj);
+	else if (arg[1] != 0)
+		err = GN_ERR_INVALID_ARG; /* the badge comes with the binding */
 	if (err == GN_OK)
 		err = hw_object_room(t->pd);
 	if (err != GN_OK)
 		return hw_error(err);
-	for (unsigned i = 0; i < HW_SIGNAL_CONTEXTS && !c; i++)
-		c = contexts[i].obj.type == HW_OBJ_NONE ? &contexts[i] : NULL;
+	c = new_context(t, obj ? GN_CONTAINER_OF(obj, receiver_t, obj) : NULL, arg[1]);
 	if (!c)
 		return hw_error(GN_ERR_LIMIT);
-	hw_obj_init(&c->obj, HW_OBJ_SIGNAL_CONTEXT);
-	c->owner = t->pd;
-	c->receiver = GN_CONTAINER_OF(obj, receiver_t, obj);
-	c->receiver_gen = obj->gen;
-	c->badge = arg[1];
-	c->count = 0;
-	gn_list_elem_init(&c->elem);
-	t->pd->objects++;
 	if (hw_cap_insert(&t->pd->caps, &c->obj, HW_RIGHT_SUBMIT | HW_RIGHT_OWNER, &idx) != GN_OK)
 		return hw_error(GN_ERR_OUT_OF_CAPS); /* cannot happen after hw_object_room */
 	return (int64_t)idx;
@@ -149,18 +166,21 @@ static int64_t deliver(hw_thread_t *w, context_t *c, uint64_t count)
 	return (int64_t)(count > INT64_MAX ? INT64_MAX : count);
 }
 
-/* Counts one signal on c (bound): to a waiter at once, else pending on its receiver. */
+/*
+ * Counts one signal on c: while unbound on c alone; bound, to a waiter at once, else pending on
+ * its receiver (alive: the caller checked).
+ */
 static void submit(context_t *c)
 {
 	receiver_t *r = c->receiver;
 
-	if (r->waiter && c->count == 0) {
+	if (r && r->waiter && c->count == 0) {
 		resume(r, deliver(r->waiter, c, 1));
 		return;
 	}
 	if (c->count < UINT64_MAX)
 		c->count++;
-	if (!gn_list_linked(&c->elem))
+	if (r && !gn_list_linked(&c->elem))
 		gn_list_insert_tail(&r->pending, &c->elem);
 }
 
@@ -174,7 +194,7 @@ int64_t hw_call_submit(hw_thread_t *t, uint64_t const arg[4])
 	if (err != GN_OK)
 		return hw_error(err);
 	c = GN_CONTAINER_OF(obj, context_t, obj);
-	if (!bound(c))
+	if (receiver_gone(c))
 		return hw_error(GN_ERR_REVOKED);
 	submit(c);
 	return 0;
@@ -184,10 +204,42 @@ bool hw_signal_submit_ref(hw_obj_t *obj, uint64_t gen)
 {
 	context_t *c = GN_CONTAINER_OF(obj, context_t, obj);
 
-	if (obj->type != HW_OBJ_SIGNAL_CONTEXT || obj->gen != gen || !bound(c))
+	if (obj->type != HW_OBJ_SIGNAL_CONTEXT || obj->gen != gen || receiver_gone(c))
 		return false;
 	submit(c);
 	return true;
+}
+
+/*
+ * Binds an unbound context (any live capability to it: whoever holds one may decide where its
+ * signals go, once) to a receiver the caller may wait on; the count so far is delivered then.
+ */
+int64_t hw_call_signal_bind(hw_thread_t *t, uint64_t const arg[4])
+{
+	hw_obj_t *cobj, *robj;
+	context_t *c;
+	receiver_t *r;
+	gn_err_t err = hw_cap_lookup(&t->pd->caps, arg[0], HW_OBJ_SIGNAL_CONTEXT, 0, &cobj);
+
+	if (err == GN_OK)
+		err = hw_cap_lookup(
+			&t->pd->caps, arg[1], HW_OBJ_SIGNAL_RECEIVER, HW_RIGHT_RECV, &robj);
+	c = err == GN_OK ? GN_CONTAINER_OF(cobj, context_t, obj) : NULL;
+	if (err == GN_OK && c->receiver)
+		err = GN_ERR_EXISTS;
+	if (err != GN_OK)
+		return hw_error(err);
+	r = GN_CONTAINER_OF(robj, receiver_t, obj);
+	c->receiver = r;
+	c->receiver_gen = robj->gen;
+	c->badge = arg[2];
+	if (c->count > 0 && r->waiter) {
+		uint64_t count = c->count;
+		c->count = 0;
+		resume(r, deliver(r->waiter, c, count));
+	} else if (c->count > 0)
+		gn_list_insert_tail(&r->pending, &c->elem);
+	return 0;
 }
 
 int64_t hw_call_signal_wait(hw_thread_t *t, uint64_t const arg[4])
@@ -195,11 +247,12 @@ int64_t hw_call_signal_wait(hw_thread_t *t, uint64_t const arg[4])
 	hw_obj_t *obj;
 	receiver_t *r;
 	gn_list_elem_t *e;
-	uint64_t ticks;
+	uint64_t ticks = 0;
 	gn_err_t err =
 		hw_cap_lookup(&t->pd->caps, arg[0], HW_OBJ_SIGNAL_RECEIVER, HW_RIGHT_RECV, &obj);
+	bool const poll = arg[1] == HW_SIGNAL_POLL;
 
-	if (err == GN_OK && !hw_timeout_ticks(arg[1], &ticks))
+	if (err == GN_OK && !poll && !hw_timeout_ticks(arg[1], &ticks))
 		err = GN_ERR_INVALID_ARG;
 	r = err == GN_OK ? GN_CONTAINER_OF(obj, receiver_t, obj) : NULL;
 	if (err == GN_OK && r->waiter)
@@ -214,6 +267,8 @@ int64_t hw_call_signal_wait(hw_thread_t *t, uint64_t const arg[4])
 		c->count = 0;
 		return deliver(t, c, count);
 	}
+	if (poll)
+		return hw_error(GN_ERR_TIMEOUT);
 	r->waiter = t;
 	t->ipc = HW_IPC_SIGNAL;
 	t->blocked_on = r;

@@ -44,18 +44,24 @@ static void report_refusal(hw_thread_t *t, char const *call, uint64_t ptr, uint6
 		pd->refusals++;
 }
 
+/*
+ * flags 0 prints "[pd] text"; HW_PRINT_RAW the text alone, for the root only (core labels its
+ * lines itself).
+ */
 static int64_t call_print(hw_thread_t *t, uint64_t const arg[4])
 {
 	char text[HW_PRINT_MAX];
-	uint64_t ptr = arg[0], len = arg[1];
+	uint64_t ptr = arg[0], len = arg[1], flags = arg[2];
 
-	if (len > HW_PRINT_MAX)
+	if (len > HW_PRINT_MAX || (flags & ~(uint64_t)HW_PRINT_RAW))
 		return error(GN_ERR_INVALID_ARG);
+	if ((flags & HW_PRINT_RAW) && t->pd != hw_pd_root())
+		return error(GN_ERR_DENIED);
 	if (hw_pt_copy_in(&t->pd->pt, ptr, len, text) != GN_OK) {
 		report_refusal(t, "print", ptr, len);
 		return error(GN_ERR_DENIED);
 	}
-	hw_log_user(t->pd->name, text, len);
+	hw_log_user((flags & HW_PRINT_RAW) ? NULL : t->pd->name, text, len);
 	return 0;
 }
 
@@ -66,12 +72,12 @@ static int64_t call_yield(hw_thread_t *t, uint64_t const arg[4])
 	return 0;
 }
 
+/* With a fault handler, the handler hears of the exit first (fault.h). */
 static int64_t call_exit(hw_thread_t *t, uint64_t const arg[4])
 {
-	char how[48];
-
-	gn_ignore(gn_fmt(how, sizeof(how), NULL, "exited with %ld", (int64_t)arg[0]));
-	hw_pd_end(t->pd, how);
+	if (hw_fault_exit(t, (int64_t)arg[0]))
+		return NO_REPLY;
+	hw_pd_exit(t->pd, (int64_t)arg[0]);
 	return NO_REPLY;
 }
 
@@ -218,6 +224,26 @@ static int64_t call_cap_mint(hw_thread_t *t, uint64_t const arg[4])
 	return err == GN_OK ? (int64_t)idx : error(err);
 }
 
+/* Only the server (RECV on ep) learns which of its objects a capability names. */
+static int64_t call_cap_badge(hw_thread_t *t, uint64_t const arg[4])
+{
+	hw_obj_t *ep;
+	uint64_t badge;
+	gn_err_t err = hw_cap_lookup(&t->pd->caps, arg[1], HW_OBJ_ENDPOINT, HW_RIGHT_RECV, &ep);
+
+	if (err == GN_OK)
+		err = hw_cap_badge(&t->pd->caps, arg[0], ep, &badge);
+	return err == GN_OK ? (int64_t)badge : error(err); /* badge <= HW_BADGE_MAX (cap_mint) */
+}
+
+static int64_t call_cap_same(hw_thread_t *t, uint64_t const arg[4])
+{
+	bool same;
+	gn_err_t err = hw_cap_same(&t->pd->caps, arg[0], arg[1], &same);
+
+	return err == GN_OK ? (int64_t)same : error(err);
+}
+
 /* Any canonical lower-half address: TLS may lie anywhere the domain maps memory. */
 static int64_t call_fs_base(hw_thread_t *t, uint64_t const arg[4])
 {
@@ -266,6 +292,10 @@ static hw_handler_t const handlers[HW_SYS_COUNT] = {
 	[HW_SYS_IRQ_ACK] = hw_call_irq_ack,
 	[HW_SYS_CPU_INFO] = call_cpu_info,
 	[HW_SYS_THREAD_CPU] = call_thread_cpu,
+	[HW_SYS_MEM_SIZE] = hw_call_mem_size,
+	[HW_SYS_CAP_BADGE] = call_cap_badge,
+	[HW_SYS_CAP_SAME] = call_cap_same,
+	[HW_SYS_SIGNAL_BIND] = hw_call_signal_bind,
 };
 
 void hw_syscall(hw_thread_t *t)

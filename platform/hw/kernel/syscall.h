@@ -16,6 +16,7 @@
 #ifndef GNEISS_HW_SYSCALL_KERNEL_H
 #define GNEISS_HW_SYSCALL_KERNEL_H
 
+#include "pd.h"
 #include "thread.h"
 
 #define HW_NO_REPLY INT64_MIN
@@ -42,12 +43,13 @@ static inline bool hw_timeout_ticks(uint64_t us, uint64_t *ticks)
 }
 
 /*
- * Whether pd may create one more kernel object: GN_ERR_LIMIT (it owns HW_PD_OBJECTS),
- * GN_ERR_OUT_OF_CAPS (its capability space is full).
+ * Whether pd may create one more kernel object: GN_ERR_LIMIT (it owns HW_PD_OBJECTS; the root
+ * has no such limit, core accounts per session itself), GN_ERR_OUT_OF_CAPS (its capability space
+ * is full). The pools of each kind of object are global limits for every domain (GN_ERR_LIMIT).
  */
 static inline gn_err_t hw_object_room(hw_pd_t const *pd)
 {
-	if (pd->objects >= HW_PD_OBJECTS)
+	if (pd->objects >= HW_PD_OBJECTS && pd != hw_pd_root())
 		return GN_ERR_LIMIT;
 	if (hw_cspace_free_slot(&pd->caps) < 0)
 		return GN_ERR_OUT_OF_CAPS;

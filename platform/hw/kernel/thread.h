@@ -30,16 +30,18 @@
 #include "sched.h"
 
 enum {
-	HW_PD_MAX = 16,
+	HW_PD_MAX = 32,
 	HW_PD_NAME_MAX = 63,
-	HW_PD_OBJECTS = 32,     /* endpoints, signals, replies, memory, domains a domain may own */
-	HW_PD_MEM_PAGES = 8192, /* pages of memory objects a domain may own: 32 MiB */
+	/* what a domain but the root may own (core, the root, accounts per session itself) */
+	HW_PD_OBJECTS = 32,     /* endpoints, signals, replies, memory, domains */
+	HW_PD_MEM_PAGES = 8192, /* pages of memory objects: 32 MiB */
 };
 
 enum {
 	HW_FAULT_END_NONE = 0,
 	HW_FAULT_END_THREAD = 1, /* the handler answered: end the thread */
 	HW_FAULT_END_PD = 2,     /* the handler is gone: end the domain by its fault */
+	HW_FAULT_END_EXIT = 3,   /* an exit the handler heard of (or could not): end the domain */
 };
 
 typedef enum {
@@ -94,7 +96,8 @@ struct hw_thread {
 struct hw_pd {
 	hw_obj_t obj; /* capabilities to the domain go stale when it ends */
 	bool used;
-	bool ending; /* hw_pd_end is tearing it down */
+	bool ending;  /* hw_pd_end is tearing it down */
+	bool exiting; /* a thread's exit went to the fault handler: the domain ends after it */
 	hw_cspace_t caps;
 	unsigned objects;   /* kernel objects it owns (HW_PD_OBJECTS) */
 	hw_pd_t *owner;     /* the domain that created it (HW_SYS_PD_CREATE); NULL: a boot module */

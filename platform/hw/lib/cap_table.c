@@ -5,8 +5,9 @@
  * translation is needed on the way into a kernel call; index 0 (the domain's own capability, which
  * no component sees) doubles as GN_CAP_INVALID. The table adds what the kernel does not keep: a
  * reference count per slot (the last gn_cap_drop empties the slot) and the kind, asked from the
- * kernel (cap_info) when first needed. Slots the runtime fills for itself (its threads, endpoints,
- * signal receivers) never enter the table and stay invisible to gn_cap_*.
+ * kernel (cap_info) when first needed; gn_cap_same asks the kernel too (cap_same). Slots the
+ * runtime fills for itself (its threads, endpoints, signal receivers, the copies ep_signal.c
+ * keeps) never enter the table and stay invisible to gn_cap_*.
  *
  * Invariants: an entry with refs > 0 names a slot the kernel filled for this component; it is
  * entered only right after the kernel filled it (a received or created capability), so it never
@@ -100,6 +101,19 @@ void gn_cap_drop(gn_cap_t cap)
 		(void)hw_syscall4(HW_SYS_CAP_DROP, cap, 0, 0, 0);
 	}
 	gn_mutex_unlock(&table_lock);
+}
+
+/*
+ * The kernel compares what the slots name (cap_same): the same object with the same badge, so two
+ * capabilities of one entrypoint's endpoint are the same only for the same RPC object.
+ */
+bool gn_cap_same(gn_cap_t a, gn_cap_t b)
+{
+	gn_mutex_lock(&table_lock);
+	bool const valid = entry(a) && entry(b);
+	bool const same = valid && (a == b || hw_syscall4(HW_SYS_CAP_SAME, a, b, 0, 0) == 1);
+	gn_mutex_unlock(&table_lock);
+	return same;
 }
 
 unsigned gn_cap_count(void)

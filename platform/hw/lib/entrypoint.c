@@ -162,7 +162,24 @@ static object_t *object_of_cap(gn_ep_t *ep, gn_cap_t cap)
 	return NULL;
 }
 
-/* Ends the deferred reply d: its caller's call fails (NOT_FOUND, which the client sees as REVOKED). */
+/*
+ * The kernel tells the badge of a capability to this entrypoint's endpoint (cap_badge, through
+ * the endpoint's receiving capability), NOT_FOUND for anything else: another endpoint, another
+ * kind, a revoked copy. The badge names the record only with its generation, so a badge of an
+ * object dissolved meanwhile finds nothing even when its record serves a new one.
+ */
+void *gn_ep_lookup(gn_ep_t *ep, gn_cap_t cap)
+{
+	if (!ep || !gn_cap_valid(cap))
+		return NULL;
+	int64_t const badge = hw_syscall4(HW_SYS_CAP_BADGE, cap, ep->ep_slot, 0, 0);
+	if (badge < 0)
+		return NULL;
+	object_t const *o = object_of_badge(ep, (uint64_t)badge);
+	return o ? o->obj : NULL;
+}
+
+/* Ends the deferred reply d: its caller's call fails (NOT_FOUND, the client sees REVOKED). */
 static void drop_deferred(deferred_t *d)
 {
 	if (d->reply_cap)

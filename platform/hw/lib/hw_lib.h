@@ -110,4 +110,15 @@ hw_ep_signal_hook_t *hw_ep_signal_hook(struct gn_ep *ep);
 /* Drops the kernel slots of the capabilities a message brought that nobody entered. */
 void hw_msg_drop_received(uint64_t info, hw_utcb_t const *utcb);
 
+/*
+ * The region map's part of gn_ds_read/write/fill (region_map.c): calls fn(ctx, done, len) for
+ * consecutive pieces of [addr, addr + n) under the region map's lock, each piece inside one
+ * region whose memory object the kernel still has (or outside every region: the component's own
+ * memory), so no detach of this component can take it away meanwhile. Errors: REVOKED (the
+ * object of the next piece was destroyed; the pieces before it are done).
+ */
+typedef void (*hw_rm_access_fn_t)(void *ctx, size_t done, size_t len);
+
+gn_err_t hw_rm_access(uintptr_t addr, size_t n, hw_rm_access_fn_t fn, void *ctx) GN_MUST_CHECK;
+
 #endif

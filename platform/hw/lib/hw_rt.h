@@ -1,8 +1,8 @@
 /*
  * What a program linked with the hw component runtime (platform/hw/lib) sees beyond the gneiss
- * API, as long as no core starts components on hw: the kernel starts the program, the runtime sets
- * up the main thread (thread-local block, capability table) and calls main(); returning from it
- * ends the domain with that value (gn_platform_exit).
+ * API: the kernel (or the root) starts the program, the runtime sets up the main thread
+ * (thread-local block, capability table) and calls main(); returning from it ends the domain with
+ * that value (gn_platform_exit). A component has no main(): component_start.c's is linked then.
  */
 #ifndef GNEISS_HW_RT_H
 #define GNEISS_HW_RT_H
@@ -33,17 +33,18 @@ gn_err_t hw_ep_serve_boot(
 	gn_ep_t **out, void *obj, gn_rpc_iface_t const *iface, void const *ops) GN_MUST_CHECK;
 
 /*
- * A signal context for ep's signal handlers (gn_ep_sigh), as long as no PD session hands them out
- * on hw: bound to the entrypoint's own receiver, whose proxy thread starts with the first context.
+ * A signal context for ep's signal handlers (gn_ep_sigh), for programs without core (a component
+ * gets unbound contexts from its PD session, which gn_ep_sigh binds): bound to the entrypoint's
+ * own receiver, whose proxy thread starts with the first context.
  * *sig is the caller's reference (it travels in messages; gn_signal_submit). Errors: LIMIT (the
  * entrypoint's records, its threads or the kernel's objects), OUT_OF_CAPS.
  */
 gn_err_t hw_ep_signal_context(gn_ep_t *ep, gn_cap_t *sig) GN_MUST_CHECK;
 
 /*
- * Signal receivers, as long as no PD session hands out signal contexts on hw: a receiver belongs
- * to the calling component; a context bound to it (a GN_CAP_KIND_SIGNAL capability that travels
- * in messages, gn_signal_submit) carries a badge the receiver learns with each delivery.
+ * Signal receivers of a program's own (a component uses its PD session's contexts): a receiver
+ * belongs to the calling component; a context bound to it (a GN_CAP_KIND_SIGNAL capability that
+ * travels in messages, gn_signal_submit) carries a badge the receiver learns with each delivery.
  */
 typedef struct {
 	uint64_t slot; /* the kernel's receiver capability */

@@ -5,7 +5,8 @@
  * capabilities whose object was destroyed (in its own space and in the victim's, and after the
  * object's memory was reused); sending capabilities it does not hold; oversize and negative
  * lengths, counts and timeouts; the abuse of signal capabilities; more objects and capabilities
- * than a domain may have (a full space receives fewer capabilities, the count says so); rewriting
+ * than a domain may have (a full space receives fewer capabilities, the count says so); the calls
+ * for core (milestone 5) from a domain that is not the root and serves nothing; rewriting
  * its UTCB from another thread while the call is in flight; and a flood of calls from three
  * threads. Between the groups it pings the victim, which must answer and must have seen exactly
  * the calls that were let through.
@@ -159,6 +160,50 @@ static void signals(void)
 	alive("signal abuse");
 }
 
+/*
+ * The calls for core: raw prints are the root's; the badge of a capability only the endpoint's
+ * server learns; an unbound context binds once, to a receiver the binder may wait on.
+ */
+static void core_calls(void)
+{
+	int64_t receiver = sys_signal_receiver(), copy = copy_of((uint64_t)receiver), ep, c, bound;
+
+	check("print raw (not the root)", sys_print_flags("x", 1, HW_PRINT_RAW), -GN_ERR_DENIED);
+	check("print with an unknown flag", sys_print_flags("x", 1, 4), -GN_ERR_INVALID_ARG);
+	check("mem_size of the victim's endpoint", sys_mem_size(victim), -GN_ERR_INVALID_CAP);
+	check("mem_size of a guessed slot", sys_mem_size(700), -GN_ERR_INVALID_CAP);
+	check("mem_size of slot -1", sys_mem_size(~0ULL), -GN_ERR_INVALID_CAP);
+	check("the victim's badge through my call-only copy", sys_cap_badge(victim, victim),
+		-GN_ERR_DENIED);
+	ep = sys_ep_create();
+	check("the victim's endpoint's badge on my own endpoint",
+		sys_cap_badge(victim, (uint64_t)ep), -GN_ERR_NOT_FOUND);
+	check("cap_badge on a receiver", sys_cap_badge(victim, (uint64_t)receiver),
+		-GN_ERR_INVALID_CAP);
+	check("cap_same of the victim's endpoint and mine", sys_cap_same(victim, (uint64_t)ep), 0);
+	check("cap_same with slot 1024", sys_cap_same(victim, HW_CAP_SLOTS), -GN_ERR_INVALID_CAP);
+	check("an unbound context with a badge", sys_signal_context(HW_SIGNAL_UNBOUND, 7),
+		-GN_ERR_INVALID_ARG);
+	c = sys_signal_context(HW_SIGNAL_UNBOUND, 0);
+	check("bind it to a receiver copy without the receive right",
+		sys_signal_bind((uint64_t)c, (uint64_t)copy, 1), -GN_ERR_DENIED);
+	check("bind it to an endpoint", sys_signal_bind((uint64_t)c, (uint64_t)ep, 1),
+		-GN_ERR_INVALID_CAP);
+	check("bind an endpoint", sys_signal_bind((uint64_t)ep, (uint64_t)receiver, 1),
+		-GN_ERR_INVALID_CAP);
+	bound = sys_signal_context((uint64_t)receiver, 2);
+	check("bind a bound context", sys_signal_bind((uint64_t)bound, (uint64_t)receiver, 1),
+		-GN_ERR_EXISTS);
+	check("drop the receiver", sys_cap_drop((uint64_t)receiver), 0);
+	check("bind it to the destroyed receiver's copy",
+		sys_signal_bind((uint64_t)c, (uint64_t)copy, 1), -GN_ERR_REVOKED);
+	check("submit to it, still unbound", sys_submit((uint64_t)c), 0);
+	uint64_t const drop[] = {(uint64_t)copy, (uint64_t)ep, (uint64_t)c, (uint64_t)bound};
+	for (unsigned i = 0; i < sizeof(drop) / sizeof(drop[0]); i++)
+		sys_cap_drop(drop[i]);
+	alive("the calls for core");
+}
+
 static void limits(void)
 {
 	int64_t first = -1, r, n = 0, got = 0;
@@ -280,6 +325,7 @@ int main(void)
 	not_held();
 	lengths();
 	signals();
+	core_calls();
 	limits();
 	tampering();
 	flood();

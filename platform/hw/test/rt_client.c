@@ -171,6 +171,28 @@ static void frames(void)
 	check(refused == GN_ARRAY_SIZE(bad), "frames");
 }
 
+/* What the server's entrypoint finds each capability to be (gn_ep_lookup, gn_cap_same). */
+static void identify(gn_cap_t counter, gn_cap_t back)
+{
+	gn_cap_t const caps[] = {session, counter, back, hw_rt_boot_ep()};
+	uint64_t const want[] = {RT_ID_SESSION | RT_ID_SAME_SESSION,
+		RT_ID_COUNTER | RT_ID_SAME_COUNTER, RT_ID_COUNTER | RT_ID_SAME_COUNTER, RT_ID_NONE};
+	gn_rpc_void_t none = {0};
+	rt_value_t got[4] = {0};
+	gn_err_t err = GN_OK;
+	bool right = true;
+
+	for (unsigned i = 0; i < GN_ARRAY_SIZE(caps) && err == GN_OK; i++) {
+		gn_cap_t cap = caps[i];
+		err = rt_calc_identify(session, &none, &got[i], &cap, NULL);
+		right = right && got[i].value == want[i];
+	}
+	gn_log("identified: %s: session 0x%lx, counter 0x%lx, its returned copy 0x%lx, the root's "
+	       "endpoint 0x%lx",
+		gn_err_name(err), got[0].value, got[1].value, got[2].value, got[3].value);
+	check(err == GN_OK && right, "identify");
+}
+
 static gn_cap_t held_counter;
 static gn_err_t held_err;
 static gn_semaphore_t held_ended;
@@ -204,6 +226,7 @@ static void counters(void)
 	gn_log("increment through the returned capability: %s, value %lu", gn_err_name(err),
 		v.value);
 	check(err == GN_OK && v.value == 3, "returned counter");
+	identify(counter, back);
 	gn_thread_t t = {.entry = holder, .cpu = GN_CPU_ANY, .base = helper_area};
 	t.size = gn_platform_thread_area(STACK);
 	held_counter = back;
@@ -247,6 +270,40 @@ static void signals(void)
 	gn_log("submitted 5 signals: %s", gn_err_name(err));
 	check(err == GN_OK && gn_cap_kind(sig) == GN_CAP_KIND_SIGNAL, "signals");
 	gn_cap_drop(sig);
+}
+
+/*
+ * Contexts of the root's the server bound to its entrypoint: submits to the one with a handler
+ * (the root submitted one before it was bound), and to the one the server waits for.
+ */
+static void foreign(void)
+{
+	gn_rpc_void_t none = {0};
+	gn_cap_t sig = GN_CAP_INVALID, wait_sig = GN_CAP_INVALID;
+	rt_value_t const three = {3}, long_wait = {2000}, short_wait = {50};
+	rt_value_t handled = {0}, woken = {0}, again = {0};
+
+	gn_err_t err = rt_calc_foreign_signal(session, &none, &none, NULL, &sig);
+	if (err == GN_OK)
+		err = gn_signal_submit(sig, 2);
+	if (err == GN_OK)
+		err = rt_calc_await_foreign(session, &three, &handled, NULL, NULL);
+	gn_log("the root's context, bound by the server: %s, %lu signals handled", gn_err_name(err),
+		handled.value);
+	check(err == GN_OK && handled.value == 3, "foreign context");
+	err = rt_calc_foreign_wait(session, &none, &none, NULL, &wait_sig);
+	if (err == GN_OK)
+		err = gn_signal_submit(wait_sig, 1);
+	if (err == GN_OK)
+		err = rt_calc_await_foreign_wait(session, &long_wait, &woken, NULL, NULL);
+	if (err == GN_OK)
+		err = rt_calc_await_foreign_wait(session, &short_wait, &again, NULL, NULL);
+	gn_log("the server waited for another of the root's: %s, and again: %s",
+		gn_err_name((gn_err_t)woken.value), gn_err_name((gn_err_t)again.value));
+	check(err == GN_OK && woken.value == GN_OK && again.value == GN_ERR_TIMEOUT,
+		"foreign wait");
+	gn_cap_drop(sig);
+	gn_cap_drop(wait_sig);
 }
 
 /* The mutex and the semaphore, shared with the helper thread; its call is answered late. */
@@ -309,6 +366,7 @@ int main(void)
 	frames();
 	counters();
 	signals();
+	foreign();
 	threads();
 	gn_err_t const err = rt_calc_bye(session, &none, &none, NULL, NULL);
 	check(err == GN_OK, "bye");

@@ -9,12 +9,15 @@
  * The new calls of domain management, memory objects, badges and deferred replies get the same
  * treatment (with random fifth and sixth arguments in R8 and R9); an empty domain it creates ends
  * with it. Device access too: before the first call the program makes itself a capability for the
- * harmless port 0x80 (POST codes) and drops the I/O port factory, so that no random call can
+ * harmless port 0x80 (POST codes) in its top slot, out of reach of the random drops (it fills
+ * every free slot below for a moment), and drops the I/O port factory, so that no random call can
  * create a capability for a port that resets or reconfigures the machine (0x64, 0x92, 0xcf9);
  * port_in and port_out then hit 0x80 and its neighbours with random widths and values, and IRQ
  * objects of random lines are created, bound to random contexts and acknowledged (an interrupt
- * only submits a signal). Every result must be a success or one of the documented refusals; anything else ends the
- * program with 1. Calls that would end the program or block it for long (exit, thread exit, thread
+ * only submits a signal). The calls for core (milestone 5) as well: prints with flags (raw ones
+ * are the root's, and this is the root), mem_size, cap_badge, cap_same, unbound contexts and
+ * signal_bind. Every result must be a success or one of the documented refusals; anything else
+ * ends the program with 1. Calls that would end the program or block it for long (exit, thread exit, thread
  * creation, whose random thread would fault, and a sleep, wait, call, reply_wait or signal wait
  * longer than 2 ms or for ever) are skipped: they are tested where their effects can be observed
  * (hw_threads, hw_ipc, hw_caps). The program is the root (the first module), so its boot endpoint
@@ -70,6 +73,8 @@ static uint64_t value(void)
 static uint64_t last_mem, last_pd, last_va;
 /* the capability of port 0x80, the last IRQ capability irq_create gave */
 static uint64_t port80, last_irq;
+/* the last receiver and context the signal calls gave */
+static uint64_t last_receiver, last_context;
 
 static void shape(uint64_t number, uint64_t arg[6])
 {
@@ -121,11 +126,37 @@ static void shape(uint64_t number, uint64_t arg[6])
 		arg[0] = next() % 4 ? last_irq : cap;
 		arg[1] = other;
 		break;
+	case HW_SYS_PRINT:
+		arg[0] = next() % 2 ? (uint64_t)buffer + next() % BUFFER : value();
+		arg[1] = next() % 16;
+		arg[2] = next() % 4; /* 0, HW_PRINT_RAW (the root may) or unknown bits */
+		break;
+	case HW_SYS_MEM_SIZE: arg[0] = next() % 2 ? last_mem : cap; break;
+	case HW_SYS_CAP_BADGE:
+		arg[0] = cap;
+		arg[1] = next() % 2 ? HW_CAP_BOOT_EP : other;
+		break;
+	case HW_SYS_CAP_SAME:
+		arg[0] = cap;
+		arg[1] = next() % 2 ? other : next() % (HW_CAP_SLOTS + 2);
+		break;
+	case HW_SYS_SIGNAL_CONTEXT:
+		arg[0] = next() % 2 ? HW_SIGNAL_UNBOUND : last_receiver;
+		arg[1] = next() % 4 ? 0 : next();
+		break;
+	case HW_SYS_SIGNAL_BIND:
+		arg[0] = next() % 4 ? last_context : cap;
+		arg[1] = next() % 4 ? last_receiver : other;
+		arg[2] = next();
+		break;
 	case HW_SYS_FAULT_HANDLER:
+		arg[0] = next() % 2 ? HW_CAP_PD : next() % 2 ? last_pd : cap;
+		arg[1] = next() % 2 ? HW_CAP_BOOT_EP : other;
+		break;
 	case HW_SYS_CAP_MINT:
 	case HW_SYS_EP_REVOKE_BADGE:
 		arg[0] = cap;
-		arg[1] = number == HW_SYS_FAULT_HANDLER ? other : next() % (HW_RIGHTS_ALL + 1);
+		arg[1] = next() % (HW_RIGHTS_ALL + 1);
 		arg[2] = next() % 4;
 		break;
 	default: break;
@@ -176,11 +207,12 @@ static bool documented(uint64_t number, int64_t r)
 	case GN_ERR_LIMIT: return creates || number == HW_SYS_MEM_MAP;
 	case GN_ERR_NOT_FOUND:
 		return number == HW_SYS_REPLY_CAP || number == HW_SYS_REPLY ||
-		       number == HW_SYS_REPLY_WAIT || number == HW_SYS_MEM_UNMAP ||
-		       number == HW_SYS_IRQ_CREATE || number == HW_SYS_IRQ_ACK;
+		       number == HW_SYS_CAP_BADGE || number == HW_SYS_REPLY_WAIT ||
+		       number == HW_SYS_MEM_UNMAP || number == HW_SYS_IRQ_CREATE ||
+		       number == HW_SYS_IRQ_ACK;
 	case GN_ERR_EXISTS:
 		return number == HW_SYS_MEM_MAP || number == HW_SYS_CAP_GIVE ||
-		       number == HW_SYS_IRQ_CREATE;
+		       number == HW_SYS_IRQ_CREATE || number == HW_SYS_SIGNAL_BIND;
 	case GN_ERR_OUT_OF_RAM:
 		return number == HW_SYS_MEM_CREATE || number == HW_SYS_MEM_MAP ||
 		       number == HW_SYS_PD_CREATE;
@@ -191,13 +223,20 @@ static bool documented(uint64_t number, int64_t r)
 int main(void)
 {
 	unsigned long ok = 0, bad_msg = 0, invalid = 0, denied = 0, timeouts = 0, skips = 0;
-	unsigned long cap_refusals = 0, limits = 0, accepted[HW_SYS_COUNT] = {0};
+	unsigned long cap_refusals = 0, limits = 0, raw = 0, accepted[HW_SYS_COUNT] = {0};
+	static bool filled[HW_CAP_SLOTS];
 	int64_t r0;
 
 	for (unsigned i = 0; i < BUFFER; i++)
 		buffer[i] = 'x';
+	for (uint64_t slot = HW_CAP_FIRST_FREE; slot < HW_CAP_SLOTS - 1; slot++)
+		filled[slot] = sys_cap_give(HW_CAP_PD, HW_CAP_PD, slot, 0) == 0;
 	r0 = sys_io_port_create(HW_CAP_IO_PORT_FACTORY, 0x80, 1);
-	if (r0 < 0 || sys_cap_drop(HW_CAP_IO_PORT_FACTORY) != 0)
+	for (uint64_t slot = HW_CAP_FIRST_FREE; slot < HW_CAP_SLOTS - 1; slot++) {
+		if (filled[slot])
+			sys_cap_drop(slot);
+	}
+	if (r0 != HW_CAP_SLOTS - 1 || sys_cap_drop(HW_CAP_IO_PORT_FACTORY) != 0)
 		return 1;
 	port80 = (uint64_t)r0;
 	for (unsigned i = 0; i < CALLS; i++) {
@@ -221,6 +260,10 @@ int main(void)
 			last_pd = number == HW_SYS_PD_CREATE ? (uint64_t)r : last_pd;
 			last_va = number == HW_SYS_MEM_MAP ? arg[2] : last_va;
 			last_irq = number == HW_SYS_IRQ_CREATE ? (uint64_t)r : last_irq;
+			last_receiver =
+				number == HW_SYS_SIGNAL_RECEIVER ? (uint64_t)r : last_receiver;
+			last_context = number == HW_SYS_SIGNAL_CONTEXT ? (uint64_t)r : last_context;
+			raw += number == HW_SYS_PRINT && arg[2] == HW_PRINT_RAW;
 		} else if (!documented(number, r)) {
 			out("call %u: number 0x%lx (0x%lx, 0x%lx, 0x%lx, 0x%lx) gave %ld", i,
 				number, arg[0], arg[1], arg[2], arg[3], r);
@@ -251,6 +294,10 @@ int main(void)
 	out("accepted: port_in %lu, port_out %lu, irq_create %lu, irq_bind %lu, irq_ack %lu",
 		accepted[HW_SYS_PORT_IN], accepted[HW_SYS_PORT_OUT], accepted[HW_SYS_IRQ_CREATE],
 		accepted[HW_SYS_IRQ_BIND], accepted[HW_SYS_IRQ_ACK]);
+	out("accepted: mem_size %lu, cap_badge %lu, cap_same %lu, signal_context %lu, signal_bind "
+	    "%lu, raw prints %lu",
+		accepted[HW_SYS_MEM_SIZE], accepted[HW_SYS_CAP_BADGE], accepted[HW_SYS_CAP_SAME],
+		accepted[HW_SYS_SIGNAL_CONTEXT], accepted[HW_SYS_SIGNAL_BIND], raw);
 	if (sys_print("still served", 12) != 0 || sys_sleep(WITNESS_US) != 0)
 		return 1;
 	return 0;

@@ -38,31 +38,6 @@ gn_err_t core_platform_ds_readonly(gn_cap_t ds, gn_cap_t *ro)
 	return fd < 0 ? lx_err(fd) : lx_cap_insert((int)fd, ro);
 }
 
-static inline uint64_t rdtsc(void)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return ((uint64_t)hi << 32) | lo;
-}
-
-uint64_t core_platform_tsc_per_ms(void)
-{
-	static uint64_t per_ms;
-
-	if (per_ms)
-		return per_ms;
-	/* 10 ms of the monotonic clock against the TSC, once */
-	uint64_t const t0 = gn_time_now_ns(), c0 = rdtsc();
-	uint64_t t1;
-	do
-		t1 = gn_time_now_ns();
-	while (t1 - t0 < 10 * 1000 * 1000);
-	uint64_t const c1 = rdtsc();
-	per_ms = (c1 - c0) * 1000000 / (t1 - t0);
-	return per_ms ? per_ms : 1;
-}
-
 /* Reads the file at path into buf (NUL-terminated); its length, or -1. */
 static long read_file(char const *path, char *buf, size_t size)
 {

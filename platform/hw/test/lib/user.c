@@ -199,6 +199,31 @@ int64_t sys_thread_cpu(uint64_t thread, uint64_t cpu)
 	return hw_syscall4(HW_SYS_THREAD_CPU, thread, cpu, 0, 0);
 }
 
+int64_t sys_print_flags(char const *text, size_t len, uint64_t flags)
+{
+	return hw_syscall4(HW_SYS_PRINT, (uint64_t)text, len, flags, 0);
+}
+
+int64_t sys_mem_size(uint64_t mem)
+{
+	return hw_syscall4(HW_SYS_MEM_SIZE, mem, 0, 0, 0);
+}
+
+int64_t sys_cap_badge(uint64_t cap, uint64_t ep)
+{
+	return hw_syscall4(HW_SYS_CAP_BADGE, cap, ep, 0, 0);
+}
+
+int64_t sys_cap_same(uint64_t a, uint64_t b)
+{
+	return hw_syscall4(HW_SYS_CAP_SAME, a, b, 0, 0);
+}
+
+int64_t sys_signal_bind(uint64_t context, uint64_t receiver, uint64_t badge)
+{
+	return hw_syscall4(HW_SYS_SIGNAL_BIND, context, receiver, badge, 0);
+}
+
 int64_t sys_thread_create(thread_fn_t fn, uint64_t arg, void *stack, size_t size, unsigned prio)
 {
 	uint64_t top = ((uint64_t)stack + size) & ~15UL;

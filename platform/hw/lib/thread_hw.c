@@ -1,18 +1,20 @@
 /*
  * Threads on hw: the kernel's thread_create in the component's own domain, on a stack inside the
- * area the caller provides (lib/base/thread.c allocates it as a dataspace; a program without core
- * may give any memory of its own).
+ * area the caller provides (lib/base/thread.c allocates it as a RAM dataspace of the PD session
+ * and attaches it through the region map; a program without core may give any memory of its own).
  *
  * The area, from low to high addresses: the stack, then the thread-local block (hw_tls_t: IPC
- * buffer, waiter, trace pointer) on the top page(s). There is no guard page below the stack yet:
- * the runtime cannot unmap a page of a dataspace (kernel memory objects will make that possible).
+ * buffer, waiter, trace pointer) on the top page(s). The guard below the stack is the region
+ * map's: it keeps a page free below every dataspace it places (region_map.c), so an overflow
+ * faults there. A thread runs on its creator's CPU unless t->cpu names another (thread_cpu).
  *
  * Start: the thread runs at its creator's priority. It learns its own kernel capability (which the
  * kernel returns to the creator) from its block, where the creator stores it after thread_create;
  * until then the new thread yields. It then points FS at its block and tells the creator, which
- * waits for that (so gn_platform_thread_start returns once the thread runs, as on linux). End: the thread leaves its entry, marks its block done and
- * wakes a joiner, then ends in the kernel, which revokes its capability. A joiner waits for the
- * mark and then for the revocation: only after that is the area no longer used and free to go.
+ * waits for that (so gn_platform_thread_start returns once the thread runs, as on linux). End:
+ * the thread leaves its entry, marks its block done and wakes a joiner, then ends in the kernel,
+ * which revokes its capability. A joiner waits for the mark and then for the revocation: only
+ * after that is the area no longer used and free to go.
  */
 #include <gneiss/lock.h>
 #include <gneiss/thread.h>
@@ -64,7 +66,8 @@ gn_err_t gn_platform_thread_start(gn_thread_t *t)
 {
 	size_t const local_size = page_round(sizeof(hw_tls_t));
 
-	if (t->cpu != GN_CPU_ANY && t->cpu != 0)
+	if (t->cpu != GN_CPU_ANY &&
+		t->cpu >= HW_CPU_INFO_COUNT((uint64_t)hw_syscall4(HW_SYS_CPU_INFO, 0, 0, 0, 0)))
 		return GN_ERR_INVALID_ARG;
 	if (t->size < local_size + PAGE || (uintptr_t)t->base % 16)
 		return GN_ERR_INVALID_ARG;
@@ -76,6 +79,9 @@ gn_err_t gn_platform_thread_start(gn_thread_t *t)
 		(uint64_t)l & ~15ul, prio, (uint64_t)l);
 	if (cap < 0)
 		return hw_err(cap);
+	if (t->cpu !=
+		GN_CPU_ANY) /* it waits for its capability below: it moves before it runs on */
+		(void)hw_syscall4(HW_SYS_THREAD_CPU, (uint64_t)cap, t->cpu, 0, 0);
 	t->local = l;
 	__atomic_store_n(&l->thread_cap, (uint64_t)cap, __ATOMIC_RELEASE);
 	gn_blockade_block(&l->started);
