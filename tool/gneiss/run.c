@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -248,6 +249,14 @@ static bool resolve_core(run_t *run)
 	return true;
 }
 
+/* The CPUs core may use on linux: the run tool's own affinity, which core inherits. */
+static unsigned host_cpus(void)
+{
+	cpu_set_t set;
+
+	return sched_getaffinity(0, sizeof(set), &set) == 0 ? (unsigned)CPU_COUNT(&set) : 1;
+}
+
 /* A scenario of components: init is one of its binaries. */
 static bool starts_init(gn_scenario_t const *sc)
 {
@@ -302,9 +311,9 @@ static bool prepare(run_t *run)
 			run->sc.boot_line);
 		return false;
 	}
-	if (run->sc.cpus_line && !run->hw) {
-		add_reason(run, "'cpus' (line %u of scenario) needs the hw platform",
-			run->sc.cpus_line);
+	if (run->sc.cpus_line && !run->hw && host_cpus() < run->sc.cpus) {
+		add_reason(run, "'cpus %u' (line %u of scenario) needs %u CPUs, the host offers %u",
+			run->sc.cpus, run->sc.cpus_line, run->sc.cpus, host_cpus());
 		return false;
 	}
 	if (run->sc.keys_count > 0 && !run->hw) {

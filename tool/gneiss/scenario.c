@@ -191,7 +191,7 @@ static gn_err_t kw_boot(gn_scenario_t *sc, char *args, unsigned line, char *why,
 	return GN_OK;
 }
 
-/* `cpus N`: QEMU's -smp N (1..8) on hw. */
+/* `cpus N` (1..8): the scenario needs N CPUs: QEMU's -smp N on hw; on linux the host must offer N. */
 static gn_err_t kw_cpus(gn_scenario_t *sc, char *args, unsigned line, char *why, size_t why_size)
 {
 	char *end = NULL;

@@ -282,6 +282,9 @@ gn_err_t core_platform_start(core_pd_t *pd, char const *name, gn_cap_t const env
 		release(p);
 		return err;
 	}
+	if (core_cpu_priority(env[1]))
+		core_log("%s: runs at priority %u (kernel priority %u)", pd->label,
+			(unsigned)core_cpu_priority(env[1]), prio);
 	pd->started = true;
 	core_cpu_bind(env[1], pd);
 	return GN_OK;

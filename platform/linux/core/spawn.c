@@ -172,8 +172,8 @@ gn_err_t core_platform_start(core_pd_t *pd, char const *name, gn_cap_t const env
 	}
 	next_uid++;
 	if (cfg.nice)
-		core_log("%s: runs at nice %d (priority %u)", pd->label, cfg.nice,
-			(unsigned)core_cpu_priority(env[1]));
+		core_log("%s: runs at priority %u (nice %d)", pd->label,
+			(unsigned)core_cpu_priority(env[1]), cfg.nice);
 	pd->started = true;
 	pd->pid = child.pid;
 	pd->pidfd = child.pidfd;
