@@ -128,7 +128,40 @@ void core_cpu_bind(gn_cap_t cap, core_pd_t *pd);
 /* Caps donated to the CPU session cap (if it is one): they pay for its threads until bound. */
 void core_cpu_donate(gn_cap_t cap, uint64_t caps);
 
+/*
+ * Device access (core/io_port.c, core/irq.c): an IO_PORT session for the ports [base, base +
+ * size), an IRQ session for line `line`, each given to one session at a time (DENIED while another
+ * has an overlapping range or the line). caps: the session's donation (INSUFFICIENT_CAPS below
+ * its price). Errors: INVALID_ARG (no such range), DENIED (taken, or the platform refuses), LIMIT.
+ */
+gn_err_t core_io_port_create(
+	uint64_t base, uint64_t size, uint64_t caps, gn_cap_t *cap) GN_MUST_CHECK;
+gn_err_t core_irq_create(uint64_t line, uint64_t caps, gn_cap_t *cap) GN_MUST_CHECK;
+
+/*
+ * RM sessions (core/rm.c): region maps paid from the session's donation (ram, caps; upgrade adds
+ * to it). Errors of create: LIMIT.
+ */
+gn_err_t core_rm_create(uint64_t ram, uint64_t caps, gn_cap_t *cap) GN_MUST_CHECK;
+void core_rm_upgrade(gn_cap_t cap, uint64_t ram, uint64_t caps);
+void core_rm_destroy(gn_cap_t cap);
+
+/*
+ * A page fault of pd's program at addr (type: gn_rm_fault_type_t) for the platform to resolve
+ * through the region maps whose managed dataspaces the program attached. token names the faulting
+ * thread's wait (the platform's). NOT_MANAGED: addr lies in no such window, or it cannot be
+ * mapped (end the program as for any fault); RESOLVED: mapped (resume the thread); PENDING: the
+ * region map's fault handler was told, and core answers through core_platform_rm_resume later.
+ */
+typedef enum { CORE_RM_NOT_MANAGED, CORE_RM_RESOLVED, CORE_RM_PENDING } core_rm_fault_t;
+
+core_rm_fault_t core_rm_fault(core_pd_t *pd, uint64_t addr, unsigned type, uint64_t token);
+/* pd's program ends: its windows are forgotten, its waiting faults answered "end". */
+void core_rm_pd_gone(core_pd_t *pd);
+
 /* Ends the session behind cap (if it is one of the kind): revokes it and frees its slot. */
+void core_io_port_destroy(gn_cap_t cap);
+void core_irq_destroy(gn_cap_t cap);
 void core_log_destroy(gn_cap_t cap);
 void core_rom_destroy(gn_cap_t cap);
 void core_cpu_destroy(gn_cap_t cap);
@@ -158,6 +191,42 @@ gn_err_t core_platform_start(
 void core_platform_kill(core_pd_t *pd);
 gn_err_t core_platform_signal_alloc(gn_cap_t *sig) GN_MUST_CHECK;
 void core_platform_console_write(char const *text, size_t len);
+
+/*
+ * Device access (platform/<p>/core/io.c). io_port_create: the platform's capability of the ports
+ * [base, base + size) (core checked the range and that no session holds any of them); in and out
+ * of width 1, 2 or 4 bytes at port, which core checked lies in that range; free releases it.
+ * irq_create: the platform's capability of line; bind: the line's interrupts are submitted to sig
+ * (a signal context of the client) and the line is enabled; ack: enabled again after an
+ * interrupt; free: masked and released. Errors: DENIED for what the platform keeps (on linux:
+ * everything), INVALID_ARG for what it does not have, the kernel's errors on hw.
+ */
+gn_err_t core_platform_io_port_create(uint16_t base, uint32_t size, gn_cap_t *ports) GN_MUST_CHECK;
+gn_err_t core_platform_io_port_in(
+	gn_cap_t ports, uint16_t port, unsigned width, uint32_t *value) GN_MUST_CHECK;
+gn_err_t core_platform_io_port_out(
+	gn_cap_t ports, uint16_t port, unsigned width, uint32_t value) GN_MUST_CHECK;
+void core_platform_io_port_free(gn_cap_t ports);
+gn_err_t core_platform_irq_create(uint32_t line, gn_cap_t *irq) GN_MUST_CHECK;
+gn_err_t core_platform_irq_bind(gn_cap_t irq, gn_cap_t sig) GN_MUST_CHECK;
+gn_err_t core_platform_irq_ack(gn_cap_t irq) GN_MUST_CHECK;
+void core_platform_irq_free(gn_cap_t irq);
+
+/*
+ * Managed dataspaces (core/rm.c). rm_window: may pd's program have a window [va, va + size) for
+ * managed dataspaces (a program runs in pd, the range is where its runtime attaches)? Errors:
+ * DENIED, INVALID_ARG. rm_map: maps [offset, offset + size) of dataspace ds at va into pd's
+ * program (page-aligned), writable or read-only; EXISTS when something is mapped there already.
+ * rm_unmap: removes the mapping starting at va (gone already: nothing). rm_resume: answers the
+ * fault token of pd's program: the thread retries (resume) or ends. ds_writable: may ds be
+ * mapped writable?
+ */
+gn_err_t core_platform_rm_window(core_pd_t *pd, uint64_t va, uint64_t size) GN_MUST_CHECK;
+gn_err_t core_platform_rm_map(core_pd_t *pd, gn_cap_t ds, uint64_t va, uint64_t offset,
+	uint64_t size, bool writable) GN_MUST_CHECK;
+void core_platform_rm_unmap(core_pd_t *pd, uint64_t va);
+void core_platform_rm_resume(core_pd_t *pd, uint64_t token, bool resume);
+bool core_platform_ds_writable(gn_cap_t ds);
 
 /* CPUs of the affinity space (at least 1), and the platform's number of CPU index < count. */
 unsigned core_platform_cpu_count(void);

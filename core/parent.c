@@ -26,7 +26,9 @@ typedef enum {
 	SVC_CPU,
 	SVC_LOG,
 	SVC_ROM,
-	SVC_TRACE
+	SVC_TRACE,
+	SVC_IO_PORT,
+	SVC_IRQ
 } service_t;
 
 typedef struct {
@@ -40,7 +42,7 @@ typedef struct {
 	uint32_t id;
 	service_t service;
 	gn_cap_t cap;
-	uint64_t ram, caps; /* donated by the child, for LOG/ROM/CPU/TRACE */
+	uint64_t ram, caps; /* donated by the child, for every service but PD */
 	core_pd_t *pd;      /* for SVC_PD */
 } session_t;
 
@@ -64,12 +66,27 @@ static service_t service_of(char const *name)
 		char const *name;
 		service_t service;
 	} const table[] = {{"PD", SVC_PD}, {"CPU", SVC_CPU}, {"LOG", SVC_LOG}, {"ROM", SVC_ROM},
-		{"TRACE", SVC_TRACE}};
+		{"TRACE", SVC_TRACE}, {"IO_PORT", SVC_IO_PORT}, {"IRQ", SVC_IRQ}};
 
 	for (unsigned i = 0; i < GN_ARRAY_SIZE(table); i++)
 		if (gn_strcmp(name, table[i].name) == 0)
 			return table[i].service;
 	return SVC_NONE;
+}
+
+/* IO_PORT and IRQ sessions: the device's arguments (Genode's names) are required. */
+static gn_err_t create_device(session_t *s, char const *args)
+{
+	uint64_t base, size, line;
+
+	if (s->service == SVC_IRQ)
+		return gn_args_get_num(args, "irq_number", &line) == GN_OK
+			       ? core_irq_create(line, s->caps, &s->cap)
+			       : GN_ERR_INVALID_ARG;
+	if (gn_args_get_num(args, "io_port_base", &base) != GN_OK ||
+		gn_args_get_num(args, "io_port_size", &size) != GN_OK)
+		return GN_ERR_INVALID_ARG;
+	return core_io_port_create(base, size, s->caps, &s->cap);
 }
 
 static gn_err_t create(parent_t *p, session_t *s, char const *label, char const *args)
@@ -112,7 +129,9 @@ static gn_err_t create(parent_t *p, session_t *s, char const *label, char const 
 		if (gn_args_get_num(args, "parent_levels", &levels) != GN_OK)
 			levels = 0;
 		err = core_trace_create(label, s->ram, levels, &s->cap);
-	} else
+	} else if (s->service == SVC_IO_PORT || s->service == SVC_IRQ)
+		err = create_device(s, args);
+	else
 		err = core_rom_create(label, &s->cap);
 	if (err != GN_OK)
 		core_pd_refund(p->child_pd, s->ram, s->caps);
@@ -192,6 +211,10 @@ static gn_err_t close(
 			core_log_destroy(s->cap);
 		else if (s->service == SVC_TRACE)
 			core_trace_destroy(s->cap);
+		else if (s->service == SVC_IO_PORT)
+			core_io_port_destroy(s->cap);
+		else if (s->service == SVC_IRQ)
+			core_irq_destroy(s->cap);
 		else
 			core_rom_destroy(s->cap);
 		core_pd_refund(p->child_pd, s->ram, s->caps);
