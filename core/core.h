@@ -117,7 +117,8 @@ gn_err_t core_trace_create(
 	char const *label, uint64_t ram, uint64_t parent_levels, gn_cap_t *cap) GN_MUST_CHECK;
 void core_trace_upgrade(gn_cap_t cap, uint64_t ram);
 void core_trace_destroy(gn_cap_t cap);
-/* For the CPU session: the traced subject's buffer (writable) and policy (read-only). */
+/* For the CPU session: the traced subject's buffer and policy (the tracer's capabilities: the
+ * CPU session hands the thread read-only views where it must not write). */
 gn_err_t core_trace_buffer_of(uint32_t subject, gn_cap_t *ds) GN_MUST_CHECK;
 gn_err_t core_trace_policy_of(uint32_t subject, gn_cap_t *ds) GN_MUST_CHECK;
 /* The thread ended: its tracer keeps what it has, as a DEAD subject. */
@@ -153,7 +154,11 @@ void core_rm_destroy(gn_cap_t cap);
  * mapped (end the program as for any fault); RESOLVED: mapped (resume the thread); PENDING: the
  * region map's fault handler was told, and core answers through core_platform_rm_resume later.
  */
-typedef enum { CORE_RM_NOT_MANAGED, CORE_RM_RESOLVED, CORE_RM_PENDING } core_rm_fault_t;
+typedef enum {
+	CORE_RM_NOT_MANAGED,
+	CORE_RM_RESOLVED,
+	CORE_RM_PENDING
+} core_rm_fault_t;
 
 core_rm_fault_t core_rm_fault(core_pd_t *pd, uint64_t addr, unsigned type, uint64_t token);
 /* pd's program ends: its windows are forgotten, its waiting faults answered "end". */

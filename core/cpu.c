@@ -5,8 +5,20 @@
  * Every thread is a trace subject (core/trace.c), the main thread included once the component
  * asked for its trace-control page. The page, one 64-bit word per thread, is core's bookkeeping
  * (like the records): allocated when first needed, written by core alone, mapped read-only by the
- * component; once handed out, core keeps only its mapping, no descriptor. A subject's id is the record's index plus one, with the record's generation above it,
- * so an id never names a later thread that reuses the record.
+ * component (handed out once). A subject's id is the record's index plus one, with the record's
+ * generation above it, so an id never names a later thread that reuses the record.
+ *
+ * What a component's threads touch without asking must outlive their use of it: on hw, freeing a
+ * memory object unmaps it from every domain at once, and the next touch is a fault that ends the
+ * component. Core therefore keeps the control page (its capability and its mapping) as long as
+ * the session, and each thread record keeps a reference to the trace buffer and policy last handed
+ * to its thread, so they last after their tracer freed them, until the thread shows it dropped
+ * them: it asks for new ones (which it does only after dropping its mappings) or has ended
+ * (kill_thread, once it is joined). A session that ends while the program bound to it may still
+ * run (its parent closes the CPU session before the PD) is closing: its threads are no subjects
+ * and its capability is refunded at once, but the page and the references stay until that
+ * program is gone, which core notices when the next CPU session comes, goes or is bound. On linux
+ * this only keeps a descriptor a little longer: a mapped memfd lives on anyway.
  *
  * Who pays for a thread: the PD whose program the session runs (bound at the start of a
  * program), or, before that, the session's own donation, never the PD that opened the session:
@@ -39,9 +51,11 @@ typedef struct {
 	bool bound; /* pd is the PD whose program this session runs, not the one that paid for it */
 	uint32_t priority;             /* 0 (highest) .. GN_CPU_PRIORITY_LIMIT - 1 */
 	uint32_t cpu_first, cpu_count; /* its affinity space: indices of core's */
-	gn_cap_t exception_sigh; /* kept until bound: a parent registers it before the start */
-	gn_cap_t control_ds;     /* the trace-control page until it was handed out (core maps it) */
-	uint64_t volatile *control;
+	gn_cap_t exception_sigh;    /* kept until bound: a parent registers it before the start */
+	gn_cap_t control_ds;        /* the trace-control page, GN_CAP_INVALID: none yet */
+	uint64_t volatile *control; /* core's mapping of it */
+	bool control_given;         /* the component has it (trace_control) */
+	bool closing;               /* ended, waiting for its program's end (above) */
 	uint64_t slots_used[GN_TRACE_CONTROL_SLOTS / 64];
 	uint32_t main_id;                /* the main thread's subject id, 0: not known yet */
 	uint64_t donated, donation_used; /* caps: what pays for threads while unbound */
@@ -57,6 +71,8 @@ typedef struct {
 	int tid;          /* as the component reported it; 0: unknown */
 	bool is_main;     /* the main thread: no capability was charged for it */
 	bool on_donation; /* its capability came out of the session's donation */
+	gn_cap_t buffer;  /* owning references to what its thread may have mapped (above) */
+	gn_cap_t policy;
 } thread_t;
 
 static cpu_session_t cpus[MAX_CPUS];
@@ -77,10 +93,18 @@ static thread_t *thread_of(uint32_t id, cpu_session_t const *s)
 {
 	uint32_t const index = (id & ((1u << SUBJECT_INDEX_BITS) - 1)) - 1;
 
-	if (index >= MAX_THREADS || !threads[index].session || subject_id(&threads[index]) != id ||
-		(s && threads[index].session != s))
+	if (index >= MAX_THREADS || !threads[index].session || threads[index].session->closing ||
+		subject_id(&threads[index]) != id || (s && threads[index].session != s))
 		return NULL;
 	return &threads[index];
+}
+
+/* Its thread dropped (or never had) the trace buffer and policy core handed it: they may go. */
+static void forget_handed(thread_t *t)
+{
+	gn_cap_drop(t->buffer);
+	gn_cap_drop(t->policy);
+	t->buffer = t->policy = GN_CAP_INVALID;
 }
 
 /* A record for a new thread of s with a free trace slot, or NULL. */
@@ -109,8 +133,8 @@ static thread_t *new_thread(cpu_session_t *s, char const *name, uint32_t cpu, bo
 	return NULL;
 }
 
-/* Forgets t: its subject goes (a tracer keeps its buffer), its capability is refunded. */
-static void free_thread(thread_t *t)
+/* t's subject goes (a tracer keeps its buffer), its capability is refunded; the record stays. */
+static void end_subject(thread_t *t)
 {
 	cpu_session_t *s = t->session;
 
@@ -122,6 +146,12 @@ static void free_thread(thread_t *t)
 		core_pd_refund(s->pd, 0, 1);
 	if (s->main_id == subject_id(t))
 		s->main_id = 0;
+}
+
+/* Frees t's record, whose thread is gone: what it was handed may go. */
+static void clear_thread(thread_t *t)
+{
+	forget_handed(t);
 	*t = (thread_t){.gen = (t->gen + 1) & ((1u << (32 - SUBJECT_INDEX_BITS)) - 1)};
 }
 
@@ -166,7 +196,8 @@ static gn_err_t kill_thread(
 	thread_t *t = thread_of(args->id, s);
 	if (!t || t->is_main)
 		return GN_ERR_INVALID_ARG;
-	free_thread(t);
+	end_subject(t);
+	clear_thread(t);
 	return GN_OK;
 }
 
@@ -234,7 +265,7 @@ static gn_err_t trace_control(void *obj, gn_rpc_request_t *req,
 	gn_cap_t ro;
 
 	gn_err_t err = control_page(s);
-	if (err == GN_OK && !gn_cap_valid(s->control_ds))
+	if (err == GN_OK && s->control_given)
 		err = GN_ERR_DENIED; /* handed out before: a component asks once */
 	if (err == GN_OK && !main && !(main = new_thread(s, "main", GN_CPU_ANY, true)))
 		err = GN_ERR_LIMIT;
@@ -242,9 +273,7 @@ static gn_err_t trace_control(void *obj, gn_rpc_request_t *req,
 		err = core_platform_ds_readonly(s->control_ds, &ro);
 	if (err != GN_OK)
 		return err;
-	/* core keeps only its mapping: no descriptor per component for this page */
-	gn_cap_drop(s->control_ds);
-	s->control_ds = GN_CAP_INVALID;
+	s->control_given = true;
 	s->main_id = subject_id(main);
 	main->tid = args->tid;
 	res->main_id = s->main_id;
@@ -267,34 +296,47 @@ static gn_err_t thread_started(void *obj, gn_rpc_request_t *req,
 	return GN_OK;
 }
 
+/*
+ * The thread's buffer. Its thread asks after dropping what it had mapped (lib/base/trace.c), so
+ * the buffer and policy handed to it before may go now.
+ */
 static gn_err_t trace_buffer(void *obj, gn_rpc_request_t *req, gn_cpu_thread_id_t const *args,
 	gn_cpu_trace_buffer_res_t *res)
 {
+	thread_t *t = thread_of(args->id, obj);
 	gn_cap_t ds;
 
-	if (!thread_of(args->id, obj))
+	if (!t)
 		return GN_ERR_INVALID_ARG;
+	forget_handed(t);
 	gn_err_t const err = core_trace_buffer_of(args->id, &ds);
 	if (err != GN_OK)
 		return err;
 	res->tsc_per_ms = core_platform_tsc_per_ms();
+	t->buffer = gn_cap_copy(ds);
 	req->caps_out[0] = gn_cap_copy(ds);
 	req->num_caps_out = 1;
 	return GN_OK;
 }
 
+/* The thread's policy, as a read-only view of the tracer's. */
 static gn_err_t trace_policy(
 	void *obj, gn_rpc_request_t *req, gn_cpu_thread_id_t const *args, gn_rpc_void_t *res)
 {
-	gn_cap_t ds;
+	thread_t *t = thread_of(args->id, obj);
+	gn_cap_t ds, ro;
 
 	(void)res;
-	if (!thread_of(args->id, obj))
+	if (!t)
 		return GN_ERR_INVALID_ARG;
-	gn_err_t const err = core_trace_policy_of(args->id, &ds);
+	gn_err_t err = core_trace_policy_of(args->id, &ds);
+	if (err == GN_OK)
+		err = core_platform_ds_readonly(ds, &ro);
 	if (err != GN_OK)
 		return err;
-	req->caps_out[0] = gn_cap_copy(ds);
+	gn_cap_drop(t->policy); /* a thread asks once after each buffer: only the last counts */
+	t->policy = gn_cap_copy(ds);
+	req->caps_out[0] = ro; /* the reply consumes it */
 	req->num_caps_out = 1;
 	return GN_OK;
 }
@@ -302,9 +344,38 @@ static gn_err_t trace_policy(
 static gn_cpu_session_ops_t const ops = {create_thread, kill_thread, exception_sigh, affinity_space,
 	trace_control, thread_started, trace_buffer, trace_policy};
 
+/* Whether the program of s's PD may still run and touch what core gave its threads. */
+static bool program_may_run(cpu_session_t const *s)
+{
+	return s->bound && s->pd->used && s->pd->started;
+}
+
+/* The rest of an ended session: its thread records, the objects they kept, its control page. */
+static void finish(cpu_session_t *s)
+{
+	for (unsigned t = 0; t < threads_high_water; t++)
+		if (threads[t].session == s)
+			clear_thread(&threads[t]);
+	if (s->control)
+		gn_ds_detach((void *)s->control, CORE_PAGE);
+	gn_cap_drop(s->control_ds); /* not truncated: the last mapping, core's or not, frees it */
+	*s = (cpu_session_t){.used = false};
+}
+
+/* Finishes the closing sessions whose program is gone (or, with pd, whose PD runs a new one). */
+static void reap_closing(core_pd_t const *pd)
+{
+	for (unsigned i = 0; i < cpus_high_water; i++) {
+		cpu_session_t *s = &cpus[i];
+		if (s->used && s->closing && (s->pd == pd || !program_may_run(s)))
+			finish(s);
+	}
+}
+
 gn_err_t core_cpu_create(char const *label, core_pd_t *pd, uint64_t priority, uint64_t cpu_first,
 	uint64_t cpu_count, gn_cap_t *cap)
 {
+	reap_closing(NULL);
 	for (unsigned i = 0; i < MAX_CPUS; i++) {
 		cpu_session_t *s = &cpus[i];
 		if (s->used)
@@ -334,7 +405,7 @@ static cpu_session_t *cpu_session(gn_cap_t cap)
 	cpu_session_t *s = gn_ep_lookup(core_ep(), cap);
 
 	for (unsigned i = 0; s && i < cpus_high_water; i++)
-		if (&cpus[i] == s && s->used) /* the object may be a session of another kind */
+		if (&cpus[i] == s && s->used && !s->closing) /* may be a session of another kind */
 			return s;
 	return NULL;
 }
@@ -366,6 +437,7 @@ void core_cpu_bind(gn_cap_t cap, core_pd_t *pd)
 {
 	cpu_session_t *s = cpu_session(cap);
 
+	reap_closing(pd); /* a PD runs one program: one that ran in the record before is gone */
 	if (!s)
 		return;
 	s->pd = pd;
@@ -378,17 +450,19 @@ void core_cpu_destroy(gn_cap_t cap)
 {
 	cpu_session_t *s = cpu_session(cap);
 
+	reap_closing(NULL);
 	if (!s)
 		return;
 	for (unsigned t = 0; t < threads_high_water; t++)
 		if (threads[t].session == s)
-			free_thread(&threads[t]);
+			end_subject(&threads[t]);
 	gn_ep_dissolve(core_ep(), cap);
 	gn_cap_drop(s->exception_sigh);
-	if (s->control) /* its memory goes with the last mapping: core's and the component's */
-		gn_ds_detach((void *)s->control, CORE_PAGE);
-	gn_cap_drop(s->control_ds);
-	*s = (cpu_session_t){.used = false};
+	s->exception_sigh = GN_CAP_INVALID;
+	if (program_may_run(s))
+		s->closing = true; /* finished by reap_closing */
+	else
+		finish(s);
 }
 
 /* ---- trace subjects, for core/trace.c ------------------------------------------------------ */
@@ -400,7 +474,9 @@ unsigned core_cpu_subject_slots(void)
 
 uint32_t core_cpu_subject_at(unsigned index)
 {
-	return index < MAX_THREADS && threads[index].session ? subject_id(&threads[index]) : 0;
+	thread_t const *t = index < MAX_THREADS ? &threads[index] : NULL;
+
+	return t && t->session && !t->session->closing ? subject_id(t) : 0;
 }
 
 bool core_cpu_subject(uint32_t id, core_subject_t *out)

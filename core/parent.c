@@ -28,7 +28,8 @@ typedef enum {
 	SVC_ROM,
 	SVC_TRACE,
 	SVC_IO_PORT,
-	SVC_IRQ
+	SVC_IRQ,
+	SVC_RM
 } service_t;
 
 typedef struct {
@@ -66,7 +67,7 @@ static service_t service_of(char const *name)
 		char const *name;
 		service_t service;
 	} const table[] = {{"PD", SVC_PD}, {"CPU", SVC_CPU}, {"LOG", SVC_LOG}, {"ROM", SVC_ROM},
-		{"TRACE", SVC_TRACE}, {"IO_PORT", SVC_IO_PORT}, {"IRQ", SVC_IRQ}};
+		{"TRACE", SVC_TRACE}, {"IO_PORT", SVC_IO_PORT}, {"IRQ", SVC_IRQ}, {"RM", SVC_RM}};
 
 	for (unsigned i = 0; i < GN_ARRAY_SIZE(table); i++)
 		if (gn_strcmp(name, table[i].name) == 0)
@@ -131,6 +132,8 @@ static gn_err_t create(parent_t *p, session_t *s, char const *label, char const 
 		err = core_trace_create(label, s->ram, levels, &s->cap);
 	} else if (s->service == SVC_IO_PORT || s->service == SVC_IRQ)
 		err = create_device(s, args);
+	else if (s->service == SVC_RM)
+		err = core_rm_create(s->ram, s->caps - SESSION_PRICE_CAPS, &s->cap);
 	else
 		err = core_rom_create(label, &s->cap);
 	if (err != GN_OK)
@@ -215,6 +218,8 @@ static gn_err_t close(
 			core_io_port_destroy(s->cap);
 		else if (s->service == SVC_IRQ)
 			core_irq_destroy(s->cap);
+		else if (s->service == SVC_RM)
+			core_rm_destroy(s->cap);
 		else
 			core_rom_destroy(s->cap);
 		core_pd_refund(p->child_pd, s->ram, s->caps);
@@ -286,6 +291,8 @@ static gn_err_t upgrade(
 		core_trace_upgrade(s->cap, ram);
 	if (s->service == SVC_CPU)
 		core_cpu_donate(s->cap, caps);
+	if (s->service == SVC_RM)
+		core_rm_upgrade(s->cap, ram, caps);
 	return GN_OK;
 }
 

@@ -9,8 +9,10 @@
  * a subject changes its control word (core/cpu.c), which its thread notices at its next trace
  * point and asks its CPU session for the buffer and policy.
  *
- * Freeing refunds the session at once, but the memory of a buffer or policy lasts until the
- * traced thread dropped its mapping: at its next trace point, or when it ends.
+ * Freeing refunds the session at once, but the memory of a buffer or policy the traced thread may
+ * have mapped lasts until it dropped the mapping: the CPU session keeps a reference to what it
+ * handed to the thread (core/cpu.c), so the order in which the tracer frees things never matters to
+ * the traced thread, also on hw, where freeing a memory object unmaps it everywhere at once.
  */
 #include <gneiss/string.h>
 #include <gneiss/trace_format.h>
@@ -33,8 +35,7 @@ typedef struct {
 typedef struct {
 	session_t *session; /* NULL: unused */
 	uint32_t gen;
-	gn_cap_t ds; /* writable, the tracer's */
-	gn_cap_t ro; /* read-only, for the traced threads */
+	gn_cap_t ds; /* writable, the tracer's; the CPU session makes read-only views of it */
 	unsigned users;
 } policy_t;
 
@@ -102,6 +103,7 @@ static policy_t *policy_of(session_t const *s, uint32_t id)
 
 /* ---- quota ------------------------------------------------------------------------------------- */
 
+/* RAM of size bytes charged to s, and (unless ro is NULL) a read-only view of it. */
 static gn_err_t alloc(session_t *s, uint64_t size, gn_cap_t *ds, gn_cap_t *ro)
 {
 	if (size > s->ram_quota - s->ram_used)
@@ -109,7 +111,7 @@ static gn_err_t alloc(session_t *s, uint64_t size, gn_cap_t *ds, gn_cap_t *ro)
 	gn_err_t err = core_platform_ram_alloc(size, ds);
 	if (err != GN_OK)
 		return err;
-	err = core_platform_ds_readonly(*ds, ro);
+	err = ro ? core_platform_ds_readonly(*ds, ro) : GN_OK;
 	if (err != GN_OK) {
 		core_platform_ram_free(*ds);
 		gn_cap_drop(*ds);
@@ -121,14 +123,17 @@ static gn_err_t alloc(session_t *s, uint64_t size, gn_cap_t *ds, gn_cap_t *ro)
 
 /*
  * Not truncated, unlike other RAM: a traced thread may be writing into its buffer right now (it
- * checked its control word just before), and must not fault for it. The memory goes when the last
- * mapping does: the traced thread's, which it drops at its next trace point.
+ * checked its control word just before), and must not fault for it. The memory goes with the last
+ * reference: the CPU session's, if it handed it to a thread (above), or this one.
  */
 static void release(session_t *s, uint64_t size, gn_cap_t *ds, gn_cap_t *ro)
 {
 	gn_cap_drop(*ds);
-	gn_cap_drop(*ro);
-	*ds = *ro = GN_CAP_INVALID;
+	*ds = GN_CAP_INVALID;
+	if (ro) {
+		gn_cap_drop(*ro);
+		*ro = GN_CAP_INVALID;
+	}
 	s->ram_used -= size;
 }
 
@@ -210,7 +215,7 @@ static gn_err_t alloc_policy(
 			p = &policies[i];
 	if (!p)
 		return GN_ERR_LIMIT;
-	gn_err_t const err = alloc(s, GN_TRACE_POLICY_SIZE, &p->ds, &p->ro);
+	gn_err_t const err = alloc(s, GN_TRACE_POLICY_SIZE, &p->ds, NULL);
 	if (err != GN_OK)
 		return err;
 	p->session = s;
@@ -232,7 +237,7 @@ static gn_err_t free_policy(
 		return GN_ERR_INVALID_ARG;
 	if (p->users)
 		return GN_ERR_DENIED;
-	release(p->session, GN_TRACE_POLICY_SIZE, &p->ds, &p->ro);
+	release(p->session, GN_TRACE_POLICY_SIZE, &p->ds, NULL);
 	*p = (policy_t){.gen = (p->gen + 1) & 0xffffff};
 	return GN_OK;
 }
@@ -404,7 +409,7 @@ void core_trace_destroy(gn_cap_t cap)
 			untrace(&traced[i]);
 	for (unsigned i = 0; i < MAX_POLICIES; i++)
 		if (policies[i].session == s) {
-			release(s, GN_TRACE_POLICY_SIZE, &policies[i].ds, &policies[i].ro);
+			release(s, GN_TRACE_POLICY_SIZE, &policies[i].ds, NULL);
 			policies[i] = (policy_t){.gen = (policies[i].gen + 1) & 0xffffff};
 		}
 	gn_ep_dissolve(core_ep(), cap);
@@ -427,7 +432,7 @@ gn_err_t core_trace_policy_of(uint32_t subject, gn_cap_t *ds)
 
 	if (!t || t->state != GN_TRACE_TRACED)
 		return GN_ERR_NOT_FOUND;
-	*ds = t->policy->ro;
+	*ds = t->policy->ds; /* the CPU session hands out a read-only view */
 	return GN_OK;
 }
 

@@ -147,8 +147,8 @@ void gn_trace_new_thread(gn_trace_thread_t *t, uint32_t id, uint32_t slot, int t
 	gn_rpc_void_t none;
 
 	*t = gn_trace_off;
-	if (!control_page || slot >= GN_TRACE_CONTROL_SLOTS)
-		return;
+	if (!control_page || !id || slot >= GN_TRACE_CONTROL_SLOTS)
+		return; /* no subject: not a component's, or no record at core (a platform's thread) */
 	*t = (gn_trace_thread_t){.control = &control_page[slot],
 		.id = id,
 		.buffer_ds = GN_CAP_INVALID,

@@ -5,11 +5,15 @@
  * kernel turns an exception of any of its threads, and its exit, into a call on that endpoint
  * (hw_syscall.h, "Faults" and "Exits through the fault handler"). The entrypoint cannot take those
  * calls (they are the kernel's fault messages, not RPC), so a thread of core's own waits on the
- * endpoint: it notes each message in a ring and answers it at once with "end" (the faulting
- * thread, or for an exit the whole domain, ends), then submits a signal whose handler, on the
- * entrypoint's thread, tells core/pd.c. The ring is the only state both threads touch; a message
- * that finds it full is answered all the same, and the domain still ends, but core would not hear
- * of it, so the ring holds more messages than all domains together can send at once.
+ * endpoint: it notes each message in a ring, then submits a signal whose handler, on the
+ * entrypoint's thread, decides. An exit is answered at once (the domain ends whatever the answer)
+ * and reported to core/pd.c. A fault is not answered by this thread: it turns the call into a
+ * reply capability (reply_cap), so the faulting thread stays stopped while the entrypoint asks the
+ * region maps (core/rm.c through spawn.c): the answer may be "resume" at once (memory mapped),
+ * later (a region-map fault handler attached something), or "end". The ring is the only state both
+ * threads touch; a message that finds it full is answered "end" at once, and the domain still
+ * ends, but core would not hear of it, so the ring holds more messages than all domains together
+ * can send at once.
  */
 #include <gneiss/lock.h>
 #include <gneiss/signal.h>
@@ -30,6 +34,7 @@ enum {
 typedef struct {
 	uint64_t badge;
 	uint64_t fault[HW_FAULT_WORDS];
+	uint64_t reply; /* the faulting thread's reply capability; 0: answered (an exit) */
 } message_t;
 
 static uint64_t endpoint;
@@ -61,14 +66,20 @@ static void take(void *arg)
 		if (HW_MSG_WORDS_OF(info) == HW_FAULT_WORDS)
 			gn_memcpy(m.fault, utcb->msg, sizeof(m.fault));
 		gn_mutex_lock(&lock);
-		if (head - tail < RING)
+		bool const room = head - tail < RING;
+		if (room && m.fault[HW_FAULT_VECTOR] != HW_FAULT_EXIT) {
+			int64_t const r = hw_syscall4(HW_SYS_REPLY_CAP, 0, 0, 0, 0);
+			m.reply = r > 0 ? (uint64_t)r : 0;
+		}
+		if (room)
 			ring[head++ % RING] = m;
 		else
 			lost++;
 		gn_mutex_unlock(&lock);
 		gn_ignore(gn_signal_submit(signal, 1));
-		utcb->msg[0] = END_THREAD;
-		reply = HW_MSG_INFO(1, 0);
+		utcb->msg[0] =
+			END_THREAD; /* unless the call became m.reply: then nothing to answer */
+		reply = HW_MSG_INFO(m.reply ? 0 : 1, 0);
 	}
 }
 
@@ -91,8 +102,19 @@ static void handle(void *ctx, uint64_t count)
 		if (m.fault[HW_FAULT_VECTOR] == HW_FAULT_EXIT)
 			core_hw_program_exit(m.badge, (int)m.fault[HW_FAULT_ERROR]);
 		else
-			core_hw_program_fault(m.badge, m.fault);
+			core_hw_program_fault(m.badge, m.fault, m.reply);
 	}
+}
+
+/* Called on the entrypoint's thread only: its UTCB is free between two of its kernel calls. */
+void core_hw_fault_answer(uint64_t reply, bool resume)
+{
+	if (!reply)
+		return;
+	hw_tls()->utcb->msg[0] = resume ? HW_FAULT_RESUME : END_THREAD;
+	/* NOT_FOUND (the thread is gone) empties the slot too; any other refusal leaves it */
+	if (hw_syscall4(HW_SYS_REPLY, reply, HW_MSG_INFO(1, 0), 0, 0) < 0)
+		(void)hw_syscall4(HW_SYS_CAP_DROP, reply, 0, 0, 0);
 }
 
 gn_err_t core_hw_faults_init(void)

@@ -23,6 +23,8 @@ enum {
 	CORE_RAM = 96 * GN_MIB,
 	INIT_RESERVE = 2 * GN_MIB, /* what core keeps of its account for its own sessions */
 	INIT_CAP_RESERVE = 100,
+	/* core's entrypoint: an object per session it serves and per PD */
+	CORE_EP_OBJECTS = CORE_MAX_SESSIONS + CORE_MAX_PDS,
 	EXIT_SETUP = 70,
 };
 
@@ -123,8 +125,11 @@ static void start_init(void)
 
 int main(void)
 {
+	static hw_ep_object_t ep_objects[CORE_EP_OBJECTS];
 	gn_err_t err = gn_ep_create(&ep);
 
+	if (err == GN_OK)
+		err = hw_ep_provide_objects(ep, ep_objects, CORE_EP_OBJECTS);
 	if (err != GN_OK)
 		fatal("creating core's entrypoint", err);
 	core_account()->ram_quota = CORE_RAM;

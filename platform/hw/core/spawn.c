@@ -8,7 +8,13 @@
  * capabilities (hw_component.h), registers its fault handler and starts the first thread. The
  * memory objects stay core's: they are charged to the PD (every segment page and the stack, as the
  * linux platform charges the writable segments and stack) and destroyed when the PD ends.
+ *
+ * A page fault goes to the region maps first (core/rm.c): when it lies in a window of a managed
+ * dataspace the program attached, core maps what is attached there and the thread resumes, or
+ * the thread waits until the region map's fault handler attached something. Every other fault
+ * ends the program. The hooks core/rm.c needs to map into a program's domain are here too.
  */
+#include <gneiss/rm_session.h>
 #include <gneiss/cpu_session.h>
 #include <gneiss/dataspace.h>
 #include <gneiss/string.h>
@@ -23,6 +29,7 @@ enum {
 	INDEX_BITS = 16,
 	MAX_MEMS = HW_ELF_SEGMENTS_MAX + 1, /* the segments and the stack */
 	IMAGE_PAGES = 4096,                 /* 16 MiB of segments */
+	PAGE_FAULT = 14,
 };
 
 typedef struct {
@@ -242,6 +249,8 @@ static void release(program_t *p)
 {
 	uint64_t const slots[] = {p->thread, p->fault_cap, p->domain};
 
+	core_rm_pd_gone(p->pd); /* its threads waiting for region-map faults end with it */
+
 	for (unsigned i = 0; i < 3; i++)
 		if (slots[i])
 			(void)hw_syscall4(HW_SYS_CAP_DROP, slots[i], 0, 0, 0);
@@ -322,10 +331,29 @@ static int signal_of(uint64_t vector)
 	}
 }
 
-void core_hw_program_fault(uint64_t badge, uint64_t const fault[HW_FAULT_WORDS])
+/* The region-map fault type of a page fault's error code (bit 4: instruction fetch, 1: write). */
+static unsigned fault_type(uint64_t error)
+{
+	return (error & 0x10)  ? GN_RM_FAULT_EXEC
+	       : (error & 0x2) ? GN_RM_FAULT_WRITE
+			       : GN_RM_FAULT_READ;
+}
+
+void core_hw_program_fault(uint64_t badge, uint64_t const fault[HW_FAULT_WORDS], uint64_t reply)
 {
 	program_t *p = program_of_badge(badge);
 
+	if (p && p->running && fault[HW_FAULT_VECTOR] == PAGE_FAULT) {
+		core_rm_fault_t const r = core_rm_fault(
+			p->pd, fault[HW_FAULT_ADDR], fault_type(fault[HW_FAULT_ERROR]), reply);
+		if (r == CORE_RM_PENDING)
+			return; /* the reply waits in core/rm.c */
+		if (r == CORE_RM_RESOLVED) {
+			core_hw_fault_answer(reply, true);
+			return;
+		}
+	}
+	core_hw_fault_answer(reply, false);
 	if (!p || !p->running)
 		return;
 	p->running = false;
@@ -337,4 +365,61 @@ void core_hw_program_fault(uint64_t badge, uint64_t const fault[HW_FAULT_WORDS])
 	(void)hw_syscall4(HW_SYS_CAP_DROP, p->domain, 0, 0, 0);
 	p->domain = 0;
 	core_pd_program_ended(p->pd, -1, signal_of(fault[HW_FAULT_VECTOR]), NULL);
+}
+
+/* ---- the region maps' hooks (core.h): windows of managed dataspaces in a program's domain ---- */
+
+static program_t *running(core_pd_t const *pd)
+{
+	program_t *p = program_of_pd(pd);
+
+	return p && p->running && p->domain ? p : NULL;
+}
+
+gn_err_t core_platform_rm_window(core_pd_t *pd, uint64_t va, uint64_t size)
+{
+	if (!running(pd))
+		return GN_ERR_DENIED; /* a PD without a program of its own: nothing to map into */
+	if (va < HW_RM_BASE || va > HW_RM_END || size > HW_RM_END - va)
+		return GN_ERR_INVALID_ARG; /* only where the runtime attaches (hw_component.h) */
+	return GN_OK;
+}
+
+gn_err_t core_platform_rm_map(
+	core_pd_t *pd, gn_cap_t ds, uint64_t va, uint64_t offset, uint64_t size, bool writable)
+{
+	program_t const *p = running(pd);
+
+	if (!p)
+		return GN_ERR_DENIED;
+	uint64_t const flags = HW_MAP_READ | (writable ? HW_MAP_WRITE : 0);
+	return hw_err(hw_syscall6(HW_SYS_MEM_MAP, ds, p->domain, va, offset, size, flags));
+}
+
+void core_platform_rm_unmap(core_pd_t *pd, uint64_t va)
+{
+	program_t const *p = program_of_pd(pd);
+
+	if (p && p->domain) /* NOT_FOUND: the object's end took the mapping already */
+		(void)hw_syscall4(HW_SYS_MEM_UNMAP, p->domain, va, 0, 0);
+}
+
+void core_platform_rm_resume(core_pd_t *pd, uint64_t token, bool resume)
+{
+	(void)pd;
+	core_hw_fault_answer(token, resume);
+}
+
+bool core_platform_ds_writable(gn_cap_t ds)
+{
+	int64_t const info = hw_syscall4(HW_SYS_CAP_INFO, ds, 0, 0, 0);
+
+	return info >= 0 && (info >> 8) & HW_RIGHT_WRITE;
+}
+
+uint64_t core_hw_domain(core_pd_t const *pd)
+{
+	program_t const *p = pd ? program_of_pd(pd) : NULL;
+
+	return p ? p->domain : 0;
 }

@@ -159,7 +159,8 @@ enum {
 	HW_SYS_CAP_BADGE = 39,      /* (cap, ep cap): cap's badge if it names ep's endpoint */
 	HW_SYS_CAP_SAME = 40,       /* (cap, cap): 1 when both name one object and badge, else 0 */
 	HW_SYS_SIGNAL_BIND = 41,    /* (context cap, receiver cap, badge): binds it, once */
-	HW_SYS_COUNT = 42,
+	HW_SYS_THREAD_TIME = 42,    /* (pd cap, slot there): that thread's CPU time in us (ticks) */
+	HW_SYS_COUNT = 43,
 };
 
 /*

@@ -115,3 +115,21 @@ int64_t hw_call_cap_give(hw_thread_t *t, uint64_t const arg[4])
 		src.rights & (uint16_t)rights & (uint16_t)~HW_RIGHT_OWNER);
 	return 0;
 }
+
+/*
+ * thread_time (pd, slot): the CPU time of the thread that slot names in that domain's own space,
+ * in microseconds of whole timer ticks (the ticks that found it running): core's answer to a
+ * tracer, which knows a thread by the slot its component reports.
+ */
+int64_t hw_call_thread_time(hw_thread_t *t, uint64_t const arg[4])
+{
+	hw_pd_t *pd;
+	hw_obj_t *obj;
+	gn_err_t err = lookup_pd(t, arg[0], &pd);
+
+	if (err == GN_OK)
+		err = hw_cap_lookup(&pd->caps, arg[1], HW_OBJ_THREAD, 0, &obj);
+	if (err != GN_OK)
+		return hw_error(err);
+	return (int64_t)hw_ticks_to_us(GN_CONTAINER_OF(obj, hw_thread_t, obj)->ticks);
+}

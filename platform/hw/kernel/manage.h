@@ -11,5 +11,6 @@
 int64_t hw_call_pd_create(hw_thread_t *t, uint64_t const arg[4]);
 int64_t hw_call_thread_start(hw_thread_t *t, uint64_t const arg[4]);
 int64_t hw_call_cap_give(hw_thread_t *t, uint64_t const arg[4]);
+int64_t hw_call_thread_time(hw_thread_t *t, uint64_t const arg[4]);
 
 #endif

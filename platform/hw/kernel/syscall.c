@@ -296,6 +296,7 @@ static hw_handler_t const handlers[HW_SYS_COUNT] = {
 	[HW_SYS_CAP_BADGE] = call_cap_badge,
 	[HW_SYS_CAP_SAME] = call_cap_same,
 	[HW_SYS_SIGNAL_BIND] = hw_call_signal_bind,
+	[HW_SYS_THREAD_TIME] = hw_call_thread_time,
 };
 
 void hw_syscall(hw_thread_t *t)

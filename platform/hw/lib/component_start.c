@@ -5,9 +5,10 @@
  * test programs, never links this file). Core gave the domain its environment in fixed slots:
  * the parent in slot 2, which start.c entered already as the boot endpoint (the same capability:
  * it becomes env.parent), the PD, CPU and LOG sessions in slots 3, 4 and 5. The main thread then
- * gets an entrypoint, answers heartbeats, calls the component's construct function and serves.
- *
- * Tracing stays off on hw (trace.c): the main thread is no trace subject, unlike linux's.
+ * gets an entrypoint, becomes a trace subject (lib/base/trace.c: its CPU session's trace-control
+ * page), answers heartbeats, calls the component's construct function and serves. Its thread id
+ * for tracing is its kernel capability's slot, HW_CAP_THREAD, as every other thread's is its own
+ * slot (thread_hw.c): unique among the live threads of the component.
  */
 #include <gneiss/env.h>
 #include <gneiss/log.h>
@@ -26,6 +27,7 @@ enum {
 };
 
 static gn_env_t env;
+static gn_trace_thread_t main_trace;
 
 /*
  * The main thread's priority, which every thread it creates gets (thread_hw.c): core's choice, in
@@ -76,6 +78,8 @@ int main(void)
 		gn_platform_exit(EXIT_NO_EP);
 	env.next_session_id = GN_PARENT_FIRST_ID;
 	gn_log_init(env.log);
+	if (gn_trace_main_thread(&env, &main_trace, HW_CAP_THREAD) == GN_OK)
+		hw_tls()->trace = &main_trace;
 	gn_err_t const err = gn_env_heartbeat(&env);
 	if (err != GN_OK)
 		gn_warning("cannot answer heartbeats: %s", gn_err_name(err));

@@ -35,13 +35,7 @@ enum {
 	DEFER_FAILED = 0xffffffffu, /* the token of a defer the kernel refused */
 };
 
-typedef struct {
-	void *obj; /* NULL: unused */
-	gn_rpc_iface_t const *iface;
-	void const *ops;
-	gn_cap_t cap; /* the entrypoint's reference to the minted capability */
-	uint32_t gen;
-} object_t;
+typedef hw_ep_object_t object_t;
 
 typedef struct {
 	uint64_t reply_cap; /* kernel slot of the reply capability, 0: unused */
@@ -55,7 +49,9 @@ struct gn_ep {
 	bool boot;        /* serves the boot endpoint: it must not be dropped */
 	uint64_t ep_slot; /* the endpoint (CALL, RECV and, unless boot, OWNER) */
 	object_t boot_object;
-	object_t objects[MAX_OBJECTS];
+	object_t *objects; /* own_objects, or the table hw_ep_provide_objects gave */
+	unsigned max_objects;
+	object_t own_objects[MAX_OBJECTS];
 	deferred_t deferred[MAX_DEFERRED];
 	bool have_reply;             /* ep->reply answers the call this thread took */
 	bool defer_taken;            /* the running handler took a reply capability */
@@ -74,6 +70,9 @@ static gn_ep_t *ep_alloc(void)
 		if (__atomic_exchange_n(&ep->used, true, __ATOMIC_ACQUIRE))
 			continue;
 		gn_memset(&ep->boot_object, 0, sizeof(ep->boot_object));
+		gn_memset(ep->own_objects, 0, sizeof(ep->own_objects));
+		ep->objects = ep->own_objects;
+		ep->max_objects = MAX_OBJECTS;
 		ep->boot = false;
 		ep->have_reply = false;
 		ep->signals = (hw_ep_signal_hook_t){NULL, NULL};
@@ -95,6 +94,19 @@ gn_err_t gn_ep_create(gn_ep_t **out)
 	}
 	ep->ep_slot = (uint64_t)slot;
 	*out = ep;
+	return GN_OK;
+}
+
+gn_err_t hw_ep_provide_objects(gn_ep_t *ep, hw_ep_object_t *table, size_t count)
+{
+	if (count > (1u << INDEX_BITS) - 1 || count < 1)
+		return GN_ERR_INVALID_ARG;
+	for (unsigned i = 0; i < ep->max_objects; i++)
+		if (ep->objects[i].obj)
+			return GN_ERR_EXISTS;
+	gn_memset(table, 0, count * sizeof(*table));
+	ep->objects = table;
+	ep->max_objects = (unsigned)count;
 	return GN_OK;
 }
 
@@ -124,7 +136,7 @@ static object_t *object_of_badge(gn_ep_t *ep, uint64_t badge)
 	if (badge == 0)
 		return ep->boot_object.obj ? &ep->boot_object : NULL;
 	uint64_t const index = (badge & ((1u << INDEX_BITS) - 1)) - 1;
-	if (index >= MAX_OBJECTS)
+	if (index >= ep->max_objects)
 		return NULL;
 	object_t *o = &ep->objects[index];
 	return o->obj && badge_of((unsigned)index, o->gen) == badge ? o : NULL;
@@ -135,10 +147,10 @@ gn_err_t gn_ep_manage(
 {
 	unsigned index = 0;
 
-	while (index < MAX_OBJECTS && ep->objects[index].obj)
+	while (index < ep->max_objects && ep->objects[index].obj)
 		index++;
-	if (index == MAX_OBJECTS || !obj)
-		return index == MAX_OBJECTS ? GN_ERR_LIMIT : GN_ERR_INVALID_ARG;
+	if (index == ep->max_objects || !obj)
+		return index == ep->max_objects ? GN_ERR_LIMIT : GN_ERR_INVALID_ARG;
 	object_t *o = &ep->objects[index];
 	uint32_t const gen = o->gen + 1;
 	int64_t const slot =
@@ -156,7 +168,7 @@ gn_err_t gn_ep_manage(
 
 static object_t *object_of_cap(gn_ep_t *ep, gn_cap_t cap)
 {
-	for (unsigned i = 0; i < MAX_OBJECTS && cap != GN_CAP_INVALID; i++)
+	for (unsigned i = 0; i < ep->max_objects && cap != GN_CAP_INVALID; i++)
 		if (ep->objects[i].obj && ep->objects[i].cap == cap)
 			return &ep->objects[i];
 	return NULL;
@@ -219,7 +231,7 @@ void gn_ep_destroy(gn_ep_t *ep)
 	if (ep->signals.end)
 		ep->signals.end(ep);
 	ep->signals = (hw_ep_signal_hook_t){NULL, NULL};
-	for (unsigned i = 0; i < MAX_OBJECTS; i++)
+	for (unsigned i = 0; i < ep->max_objects; i++)
 		if (ep->objects[i].obj)
 			dissolve(ep, &ep->objects[i]);
 	for (unsigned i = 0; i < MAX_DEFERRED; i++)

@@ -24,6 +24,21 @@ gn_cap_t hw_rt_boot_ep(void);
  */
 hw_boot_table_t const *hw_rt_boot_table(void);
 
+/* An RPC object of an entrypoint (entrypoint.c's record). */
+typedef struct {
+	void *obj; /* NULL: unused */
+	gn_rpc_iface_t const *iface;
+	void const *ops;
+	gn_cap_t cap; /* the entrypoint's reference to the minted capability */
+	uint32_t gen;
+} hw_ep_object_t;
+
+/*
+ * Gives ep a table of count objects instead of its own 64 (core serves a session per capability
+ * of the system); only before it manages any. Errors: INVALID_ARG (0 or more than 65535), EXISTS.
+ */
+gn_err_t hw_ep_provide_objects(gn_ep_t *ep, hw_ep_object_t *table, size_t count) GN_MUST_CHECK;
+
 /*
  * Creates an entrypoint on the boot endpoint (the root's only) that serves obj with iface and ops
  * for every call through the boot endpoint's own, unbadged capabilities; further objects are

@@ -19,10 +19,18 @@
  *   region whose mapping is half made.
  * The kernel allows 32 mappings per domain (core's mappings of the component's image and stack
  * count too), so LIMIT comes from there long before GN_RM_REGIONS_MAX.
+ *
+ * A managed dataspace (an RPC object of core's RM service, gneiss/rm_session.h, not a memory
+ * object) is attached as a window: the region is placed as any other, and core is asked to back
+ * it (back, with the component's own PD session from its fixed slot, hw_component.h), which maps
+ * nothing yet: core maps what the region map has attached when the window is touched (the
+ * component's page faults go to core), so its memory is no object of this component's and
+ * gn_ds_read/write/fill do not ask the kernel about it. Detaching asks core to end the window.
  */
 #include <gneiss/dataspace.h>
 #include <gneiss/lock.h>
 #include <gneiss/region_map.h>
+#include <gneiss/rm_session.h>
 #include <hw_component.h>
 
 #include "hw_lib.h"
@@ -36,6 +44,7 @@ typedef struct {
 	size_t size;
 	gn_cap_t ds; /* the region's reference to the dataspace's capability */
 	bool writable;
+	bool managed; /* a window core backs (ds: a managed dataspace) */
 } region_t;
 
 static region_t regions[GN_RM_REGIONS_MAX];
@@ -125,6 +134,18 @@ static gn_err_t map_error(int64_t r)
 	}
 }
 
+/* Asks core to back [at, at + size) of this domain with the managed dataspace ds. */
+static gn_err_t back(gn_cap_t ds, gn_rm_attach_args_t const *a, uintptr_t at, size_t size)
+{
+	gn_managed_ds_back_args_t const args = {at, a->offset, size, a->writable, {0}};
+	gn_cap_t const pd = HW_CAP_PD_SESSION; /* the component's own (hw_component.h) */
+	gn_rpc_void_t none;
+
+	if (gn_cap_kind(pd) != GN_CAP_KIND_OBJECT)
+		return GN_ERR_DENIED; /* a program without core's environment (core itself) */
+	return gn_managed_ds_back(ds, &args, &none, &pd, NULL);
+}
+
 /* Places and maps the window under the lock; *addr receives its start. */
 static gn_err_t place(gn_cap_t ds, gn_rm_attach_args_t const *a, size_t size, void **addr)
 {
@@ -139,12 +160,19 @@ static gn_err_t place(gn_cap_t ds, gn_rm_attach_args_t const *a, size_t size, vo
 		at = first_fit(size);
 	if (!at)
 		return GN_ERR_OUT_OF_RAM;
-	uint64_t const flags = HW_MAP_READ | (a->writable ? HW_MAP_WRITE : 0);
-	int64_t const mapped =
-		hw_syscall6(HW_SYS_MEM_MAP, ds, HW_CAP_PD, at, a->offset, size, flags);
-	if (mapped < 0)
-		return map_error(mapped);
-	*r = (region_t){at, size, gn_cap_copy(ds), a->writable};
+	bool const managed = gn_cap_kind(ds) == GN_CAP_KIND_OBJECT;
+	if (managed) {
+		gn_err_t const err = back(ds, a, at, size);
+		if (err != GN_OK)
+			return err;
+	} else {
+		uint64_t const flags = HW_MAP_READ | (a->writable ? HW_MAP_WRITE : 0);
+		int64_t const mapped =
+			hw_syscall6(HW_SYS_MEM_MAP, ds, HW_CAP_PD, at, a->offset, size, flags);
+		if (mapped < 0)
+			return map_error(mapped);
+	}
+	*r = (region_t){at, size, gn_cap_copy(ds), a->writable, managed};
 	*addr = (void *)at;
 	return GN_OK;
 }
@@ -169,9 +197,17 @@ gn_err_t gn_rm_detach(void *addr)
 	gn_mutex_lock(&lock);
 	region_t *r = containing((uintptr_t)addr);
 	bool const found = r && r->start == (uintptr_t)addr;
+	if (found && r->managed) {
+		gn_managed_ds_unback_args_t const args = {r->start};
+		gn_cap_t const pd = HW_CAP_PD_SESSION;
+		gn_rpc_void_t none;
+		/* a region map destroyed meanwhile took the window with it: gone all the same */
+		gn_ignore(gn_managed_ds_unback(r->ds, &args, &none, &pd, NULL));
+	}
 	if (found) {
 		/* NOT_FOUND when the object's end removed the mapping already: gone all the same */
-		(void)hw_syscall4(HW_SYS_MEM_UNMAP, HW_CAP_PD, r->start, 0, 0);
+		if (!r->managed)
+			(void)hw_syscall4(HW_SYS_MEM_UNMAP, HW_CAP_PD, r->start, 0, 0);
 		ds = r->ds;
 		*r = (region_t){0};
 	}
@@ -235,7 +271,7 @@ gn_err_t hw_rm_access(uintptr_t addr, size_t n, hw_rm_access_fn_t fn, void *ctx)
 		uintptr_t const next = r ? 0 : next_start(at);
 		if (next && next - at < len)
 			len = next - at; /* own memory up to the next region, then that region */
-		if (r && hw_syscall4(HW_SYS_MEM_SIZE, r->ds, 0, 0, 0) < 0)
+		if (r && !r->managed && hw_syscall4(HW_SYS_MEM_SIZE, r->ds, 0, 0, 0) < 0)
 			err = GN_ERR_REVOKED;
 		if (err == GN_OK)
 			fn(ctx, done, len);

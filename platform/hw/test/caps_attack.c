@@ -173,6 +173,11 @@ static void core_calls(void)
 	check("mem_size of the victim's endpoint", sys_mem_size(victim), -GN_ERR_INVALID_CAP);
 	check("mem_size of a guessed slot", sys_mem_size(700), -GN_ERR_INVALID_CAP);
 	check("mem_size of slot -1", sys_mem_size(~0ULL), -GN_ERR_INVALID_CAP);
+	check("thread_time through the victim's endpoint", sys_thread_time(victim, HW_CAP_THREAD),
+		-GN_ERR_INVALID_CAP);
+	check("thread_time of my own domain's slot 2", sys_thread_time(HW_CAP_PD, HW_CAP_BOOT_EP),
+		-GN_ERR_INVALID_CAP);
+	check("thread_time of slot -1", sys_thread_time(HW_CAP_PD, ~0ULL), -GN_ERR_INVALID_CAP);
 	check("the victim's badge through my call-only copy", sys_cap_badge(victim, victim),
 		-GN_ERR_DENIED);
 	ep = sys_ep_create();

@@ -408,6 +408,15 @@ static long pd_start_twice(gn_env_t *e)
 	return gn_pd_session_start(e->pd, &args, &res, env_caps, NULL);
 }
 
+/* Its LOG session, another object core serves, where core wants a PD. */
+static long log_as_pd(gn_env_t *e)
+{
+	gn_rpc_void_t res;
+
+	return gn_pd_session_transfer_quota(
+		e->pd, &(gn_pd_transfer_args_t){4096, 1}, &res, &e->log, NULL);
+}
+
 static long pd_ref_account(gn_env_t *e)
 {
 	gn_rpc_void_t none = {0};
@@ -794,6 +803,8 @@ static attack_call_t const attacks[] = {
 		pass_wrong_kind, GN_ERR_INVALID_CAP},
 	{"pd-start-twice", "start", "a second program in its own PD", pd_start_twice,
 		GN_ERR_DENIED},
+	{"log-as-pd", "transfer_quota", "quota to its LOG session of core's posing as a PD",
+		log_as_pd, GN_ERR_DENIED},
 	{"pd-ref-account", "ref_account", "its own PD as its reference account", pd_ref_account,
 		GN_ERR_DENIED},
 	{"session-loop", "session", "LOG sessions at core, paying the least, until refused",

@@ -204,6 +204,11 @@ int64_t sys_print_flags(char const *text, size_t len, uint64_t flags)
 	return hw_syscall4(HW_SYS_PRINT, (uint64_t)text, len, flags, 0);
 }
 
+int64_t sys_thread_time(uint64_t pd, uint64_t slot)
+{
+	return hw_syscall4(HW_SYS_THREAD_TIME, pd, slot, 0, 0);
+}
+
 int64_t sys_mem_size(uint64_t mem)
 {
 	return hw_syscall4(HW_SYS_MEM_SIZE, mem, 0, 0, 0);

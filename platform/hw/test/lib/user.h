@@ -63,6 +63,7 @@ int64_t sys_thread_cpu(uint64_t thread, uint64_t cpu);
 /* The calls for core (milestone 5, hw_syscall.h); sys_print is print with flags 0. */
 int64_t sys_print_flags(char const *text, size_t len, uint64_t flags);
 int64_t sys_mem_size(uint64_t mem);
+int64_t sys_thread_time(uint64_t pd, uint64_t slot);
 int64_t sys_cap_badge(uint64_t cap, uint64_t ep);
 int64_t sys_cap_same(uint64_t a, uint64_t b);
 int64_t sys_signal_bind(uint64_t context, uint64_t receiver, uint64_t badge);
