@@ -190,6 +190,7 @@ $(BH)/test/%: $(BH)/obj/test/unit/%.c.o $(UNIT_SUPPORT_OBJ) $(LIB_HOST)
 # tool's files but its main.c.
 $(BH)/test/test_rom_filter: $(BH)/obj/os/rom_filter/filter.c.o
 $(BH)/test/test_ps2_scancode: $(BH)/obj/os/ps2/scancode.c.o
+$(BH)/test/test_uart_16550: $(BH)/obj/os/uart/uart16550.c.o
 $(BH)/test/test_trace_tool: $(patsubst %,$(BH)/obj/%.o,$(filter-out tool/trace/main.c,\
 	$(wildcard tool/trace/*.c)))
 

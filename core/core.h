@@ -138,6 +138,12 @@ void core_cpu_donate(gn_cap_t cap, uint64_t caps);
 gn_err_t core_io_port_create(
 	uint64_t base, uint64_t size, uint64_t caps, gn_cap_t *cap) GN_MUST_CHECK;
 gn_err_t core_irq_create(uint64_t line, uint64_t caps, gn_cap_t *cap) GN_MUST_CHECK;
+/*
+ * An IO_MEM session (core/io_mem.c) for the physical range [base, base + size): page-aligned,
+ * non-empty, no wrap (INVALID_ARG), one session at a time (DENIED); wc: write-combining asked for.
+ */
+gn_err_t core_io_mem_create(
+	uint64_t base, uint64_t size, bool wc, uint64_t caps, gn_cap_t *cap) GN_MUST_CHECK;
 
 /*
  * RM sessions (core/rm.c): region maps paid from the session's donation (ram, caps; upgrade adds
@@ -167,6 +173,7 @@ void core_rm_pd_gone(core_pd_t *pd);
 /* Ends the session behind cap (if it is one of the kind): revokes it and frees its slot. */
 void core_io_port_destroy(gn_cap_t cap);
 void core_irq_destroy(gn_cap_t cap);
+void core_io_mem_destroy(gn_cap_t cap);
 void core_log_destroy(gn_cap_t cap);
 void core_rom_destroy(gn_cap_t cap);
 void core_cpu_destroy(gn_cap_t cap);
@@ -216,6 +223,16 @@ gn_err_t core_platform_irq_create(uint32_t line, gn_cap_t *irq) GN_MUST_CHECK;
 gn_err_t core_platform_irq_bind(gn_cap_t irq, gn_cap_t sig) GN_MUST_CHECK;
 gn_err_t core_platform_irq_ack(gn_cap_t irq) GN_MUST_CHECK;
 void core_platform_irq_free(gn_cap_t irq);
+/*
+ * io_mem_create: a dataspace of the device memory [base, base + size) (core checked alignment,
+ * size and that no session holds any of it), attachable readable and writable, never executable;
+ * wc: write-combining asked for (the platform may map it uncached instead). io_mem_free destroys
+ * it (unmapped wherever it is attached). Errors: DENIED for RAM and what the platform keeps (on
+ * linux: everything), INVALID_ARG for what it cannot address, LIMIT.
+ */
+gn_err_t core_platform_io_mem_create(
+	uint64_t base, uint64_t size, bool wc, gn_cap_t *ds) GN_MUST_CHECK;
+void core_platform_io_mem_free(gn_cap_t ds);
 
 /*
  * Managed dataspaces (core/rm.c). rm_window: may pd's program have a window [va, va + size) for

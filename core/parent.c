@@ -29,6 +29,7 @@ typedef enum {
 	SVC_TRACE,
 	SVC_IO_PORT,
 	SVC_IRQ,
+	SVC_IO_MEM,
 	SVC_RM
 } service_t;
 
@@ -67,7 +68,8 @@ static service_t service_of(char const *name)
 		char const *name;
 		service_t service;
 	} const table[] = {{"PD", SVC_PD}, {"CPU", SVC_CPU}, {"LOG", SVC_LOG}, {"ROM", SVC_ROM},
-		{"TRACE", SVC_TRACE}, {"IO_PORT", SVC_IO_PORT}, {"IRQ", SVC_IRQ}, {"RM", SVC_RM}};
+		{"TRACE", SVC_TRACE}, {"IO_PORT", SVC_IO_PORT}, {"IRQ", SVC_IRQ},
+		{"IO_MEM", SVC_IO_MEM}, {"RM", SVC_RM}};
 
 	for (unsigned i = 0; i < GN_ARRAY_SIZE(table); i++)
 		if (gn_strcmp(name, table[i].name) == 0)
@@ -75,11 +77,24 @@ static service_t service_of(char const *name)
 	return SVC_NONE;
 }
 
-/* IO_PORT and IRQ sessions: the device's arguments (Genode's names) are required. */
+/*
+ * IO_PORT, IRQ and IO_MEM sessions: the device's arguments (Genode's names) are required, but for
+ * IO_MEM's wc (write-combining: "yes", "true" or 1; absent: no).
+ */
 static gn_err_t create_device(session_t *s, char const *args)
 {
-	uint64_t base, size, line;
+	uint64_t base, size, line, wc = 0;
+	char flag[8];
 
+	if (s->service == SVC_IO_MEM) {
+		if (gn_args_get_string(args, "wc", flag, sizeof(flag)) == GN_OK)
+			wc = gn_strcmp(flag, "yes") == 0 || gn_strcmp(flag, "true") == 0 ||
+			     gn_strcmp(flag, "1") == 0;
+		return gn_args_get_num(args, "base", &base) == GN_OK &&
+				       gn_args_get_num(args, "size", &size) == GN_OK
+			       ? core_io_mem_create(base, size, wc != 0, s->caps, &s->cap)
+			       : GN_ERR_INVALID_ARG;
+	}
 	if (s->service == SVC_IRQ)
 		return gn_args_get_num(args, "irq_number", &line) == GN_OK
 			       ? core_irq_create(line, s->caps, &s->cap)
@@ -130,7 +145,7 @@ static gn_err_t create(parent_t *p, session_t *s, char const *label, char const 
 		if (gn_args_get_num(args, "parent_levels", &levels) != GN_OK)
 			levels = 0;
 		err = core_trace_create(label, s->ram, levels, &s->cap);
-	} else if (s->service == SVC_IO_PORT || s->service == SVC_IRQ)
+	} else if (s->service == SVC_IO_PORT || s->service == SVC_IRQ || s->service == SVC_IO_MEM)
 		err = create_device(s, args);
 	else if (s->service == SVC_RM)
 		err = core_rm_create(s->ram, s->caps - SESSION_PRICE_CAPS, &s->cap);
@@ -218,6 +233,8 @@ static gn_err_t close(
 			core_io_port_destroy(s->cap);
 		else if (s->service == SVC_IRQ)
 			core_irq_destroy(s->cap);
+		else if (s->service == SVC_IO_MEM)
+			core_io_mem_destroy(s->cap);
 		else if (s->service == SVC_RM)
 			core_rm_destroy(s->cap);
 		else

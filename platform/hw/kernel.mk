@@ -85,12 +85,12 @@ $(HW_KERNEL): $(HW_OUT)/kernel.elf
 # Host unit tests of the kernel's pure parts (test/unit/test_hw_kernel.c: boot information and
 # frames; test/unit/test_hw_user.c: ELF, page tables, loading, memory-object mappings, scheduling;
 # test/unit/test_hw_cap.c: capability spaces, minting, message transfer, UTCBs;
-# test/unit/test_hw_devices.c: ACPI tables, I/O port ranges) and the fuzz
+# test/unit/test_hw_devices.c: ACPI tables, I/O port and device memory ranges) and the fuzz
 # targets of the boot-information parser
 # (test/fuzz/hw_multiboot.c), the ACPI reader (test/fuzz/hw_acpi.c), the ELF checks and loader (test/fuzz/hw_elf.c) and capability spaces
 # with message transfer (test/fuzz/hw_cap.c) link those files, built for the host.
 HW_KERNEL_PURE := multiboot.c frame.c elf.c pt.c load.c sched.c cap.c msg.c utcb.c mapping.c \
-	acpi.c port_range.c
+	acpi.c port_range.c device_range.c
 $(BH)/test/test_hw_kernel $(BH)/test/test_hw_user $(BH)/test/test_hw_cap \
 	$(BH)/test/test_hw_devices: \
 	$(patsubst %,$(BH)/obj/$(HW_KDIR)/%.o,$(HW_KERNEL_PURE))

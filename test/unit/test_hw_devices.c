@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "acpi.h"
+#include "device_range.h"
 #include "port_range.h"
 
 enum {
@@ -302,6 +303,58 @@ static void entries_refused(void **state)
 	mem = NULL; /* the group's teardown frees nothing more */
 }
 
+/* QEMU's pc machine as the loader describes it: RAM, the BIOS's reservations, ACPI. */
+static hw_boot_info_t qemu_info(void)
+{
+	hw_boot_info_t info = {0};
+
+	info.regions[0] = (hw_mem_region_t){0x0, 0x9fc00, HW_MEM_AVAILABLE};
+	info.regions[1] = (hw_mem_region_t){0x9fc00, 0x400, 2};
+	info.regions[2] = (hw_mem_region_t){0xf0000, 0x10000, 2};
+	info.regions[3] = (hw_mem_region_t){0x100000, 0x7ee0000, HW_MEM_AVAILABLE};
+	info.regions[4] = (hw_mem_region_t){0x7fe0000, 0x20000, 3}; /* ACPI reclaimable */
+	info.regions[5] = (hw_mem_region_t){0xfffc0000, 0x40000, 2};
+	info.region_count = 6;
+	info.reserved[0] = (hw_reserved_t){{0x0, 0x100000}, HW_RESERVED_LOW};
+	info.reserved[1] = (hw_reserved_t){{0x100000, 0x200000}, HW_RESERVED_KERNEL};
+	info.reserved[2] = (hw_reserved_t){{0x7000000, 0x10000}, HW_RESERVED_MODULE};
+	info.reserved_count = 3;
+	return info;
+}
+
+static void device_ranges(void **state)
+{
+	hw_boot_info_t const info = qemu_info();
+	hw_device_ranges_t const d = {&info, {0xfee00000, 0xfec00000}, 36};
+
+	(void)state;
+	/* device memory: the HPET, legacy video memory, the PCI hole, reserved BIOS regions */
+	assert_int_equal(hw_device_range_check(&d, 0xfed00000, 0x1000), GN_OK);
+	assert_int_equal(hw_device_range_check(&d, 0xb8000, 0x8000), GN_OK);
+	assert_int_equal(hw_device_range_check(&d, 0xe0000000, 0x10000000), GN_OK);
+	assert_int_equal(hw_device_range_check(&d, 0xf0000, 0x10000), GN_OK);
+	/* RAM, ACPI memory, a module, the kernel image, and ranges touching them by one page */
+	assert_int_equal(hw_device_range_check(&d, 0x100000, 0x1000), GN_ERR_DENIED);
+	assert_int_equal(hw_device_range_check(&d, 0x7fe0000, 0x1000), GN_ERR_DENIED);
+	assert_int_equal(hw_device_range_check(&d, 0x7000000, 0x1000), GN_ERR_DENIED);
+	assert_int_equal(hw_device_range_check(&d, 0x9e000, 0x2000), GN_ERR_DENIED);
+	assert_int_equal(hw_device_range_check(&d, 0x8000000 - 0x1000, 0x2000), GN_ERR_DENIED);
+	/* the kernel's own APIC pages, alone and inside a larger range */
+	assert_int_equal(hw_device_range_check(&d, 0xfee00000, 0x1000), GN_ERR_DENIED);
+	assert_int_equal(hw_device_range_check(&d, 0xfec00000, 0x1000), GN_ERR_DENIED);
+	assert_int_equal(hw_device_range_check(&d, 0xfe000000, 0x1000000), GN_ERR_DENIED);
+	assert_int_equal(hw_device_range_check(&d, 0xfed00000, 0x1000), GN_OK);
+	/* malformed: unaligned, empty, too large, wrapping, beyond the physical address width */
+	assert_int_equal(hw_device_range_check(&d, 0xfed00800, 0x1000), GN_ERR_INVALID_ARG);
+	assert_int_equal(hw_device_range_check(&d, 0xfed00000, 0x800), GN_ERR_INVALID_ARG);
+	assert_int_equal(hw_device_range_check(&d, 0xfed00000, 0), GN_ERR_INVALID_ARG);
+	assert_int_equal(hw_device_range_check(&d, 0xc0000000, HW_IO_MEM_MAX_SIZE + 0x1000),
+		GN_ERR_INVALID_ARG);
+	assert_int_equal(hw_device_range_check(&d, ~0xfffULL, 0x2000), GN_ERR_INVALID_ARG);
+	assert_int_equal(hw_device_range_check(&d, 1ULL << 36, 0x1000), GN_ERR_INVALID_ARG);
+	assert_int_equal(hw_device_range_check(&d, (1ULL << 36) - 0x1000, 0x1000), GN_OK);
+}
+
 static void port_ranges(void **state)
 {
 	(void)state;
@@ -373,6 +426,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(madt_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(entries_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(processors, setup, teardown),
+		cmocka_unit_test(device_ranges),
 		cmocka_unit_test(port_ranges),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

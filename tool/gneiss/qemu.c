@@ -267,6 +267,8 @@ static void build_argv(gn_qemu_t *q, char const *kernel, bool qmp, unsigned cpus
 	q->argv[n++] = "none";
 	q->argv[n++] = "-serial";
 	q->argv[n++] = "stdio";
+	q->argv[n++] = "-serial"; /* COM2 for os/uart: there on every run, its line goes nowhere */
+	q->argv[n++] = "null";
 	q->argv[n++] = "-no-reboot";
 	q->argv[n++] = "-device";
 	q->argv[n++] = "isa-debug-exit,iobase=0xf4,iosize=0x04";

@@ -8,10 +8,10 @@
  * and arguments with spaces, GRUB's config has its own quoting). Either QEMU loads the kernel and
  * the modules itself (-kernel and -initrd, with the boot directory as QEMU's working directory),
  * or the run tool builds a GRUB rescue ISO in the boot directory's hidden `.iso/` and QEMU boots
- * that from its CD-ROM drive. Both run headless with the serial port on stdout, no reboot, and the
- * isa-debug-exit device through which the kernel reports its exit value (see
- * platform/hw/kernel/exit.h for the encoding this file undoes). A scenario with `keys` lines adds
- * a QMP server on a socket in the boot directory (qmp.h).
+ * that from its CD-ROM drive. Both run headless with COM1 on stdout (COM2 exists, on a null
+ * line), no reboot, and the isa-debug-exit device through which the kernel reports its exit
+ * value (see platform/hw/kernel/exit.h for the encoding this file undoes). A scenario with
+ * `keys` lines adds a QMP server on a socket in the boot directory (qmp.h).
  */
 #ifndef GNEISS_TOOL_QEMU_H
 #define GNEISS_TOOL_QEMU_H

@@ -2,6 +2,9 @@
  * Device access on hw: I/O port ranges and IRQ lines are kernel objects core creates from the
  * factories the kernel gave the root (HW_CAP_IO_PORT_FACTORY, HW_CAP_IRQ_FACTORY) and keeps; it
  * reads and writes ports and binds and acknowledges lines itself (core/io_port.c, core/irq.c).
+ * Device memory (core/io_mem.c) is a memory object of the kernel's made from the third factory
+ * (HW_CAP_IO_MEM_FACTORY): a dataspace like any other, which the driver maps itself (uncached,
+ * never executable: the kernel's rules); core keeps the owning capability and hands out copies.
  *
  * Why core keeps them instead of handing them to the driver: binding and acknowledging an IRQ
  * need the receive right, which IPC drops, and a port capability in the driver would bypass
@@ -70,4 +73,22 @@ gn_err_t core_platform_irq_ack(gn_cap_t irq)
 void core_platform_irq_free(gn_cap_t irq)
 {
 	gn_cap_drop(irq);
+}
+
+/*
+ * The kernel maps device memory uncached whatever wc says (never wrong for registers); a range
+ * another object holds is EXISTS to the kernel and a refusal like core's to a client.
+ */
+gn_err_t core_platform_io_mem_create(uint64_t base, uint64_t size, bool wc, gn_cap_t *ds)
+{
+	(void)wc;
+	gn_err_t const err =
+		enter(hw_syscall4(HW_SYS_IO_MEM_CREATE, HW_CAP_IO_MEM_FACTORY, base, size, 0), ds);
+
+	return err == GN_ERR_EXISTS ? GN_ERR_DENIED : err;
+}
+
+void core_platform_io_mem_free(gn_cap_t ds)
+{
+	gn_cap_drop(ds);
 }

@@ -9,8 +9,8 @@
  * that is not wholly readable memory of the caller's protection domain GN_ERR_DENIED, a full table
  * GN_ERR_LIMIT. No argument can make the kernel fault or touch memory outside the caller's user
  * mappings. The calls 18.. (milestone 4), 30.. (device access), 36.. (SMP: cpu_info,
- * thread_cpu) and 38.. (milestone 5, for core: mem_size, cap_badge, cap_same, signal_bind) were
- * added without changing any earlier call; on one CPU nothing else differs. What earlier programs
+ * thread_cpu), 38.. (milestone 5, for core: mem_size, cap_badge, cap_same, signal_bind) and 43
+ * (io_mem_create) were added without changing any earlier call; on one CPU nothing else differs. What earlier programs
  * can see: slot 0 carries HW_RIGHT_MANAGE (cap_info 0x10001 instead of 0x1; IPC never transfers
  * it), a received call writes the UTCB's badge word (0 for unbadged capabilities), and the root
  * starts with the boot table in its UTCB's msg[] and the top slots filled. Milestone 5: print
@@ -37,7 +37,8 @@
  *   The root also holds the domain factory in HW_CAP_FACTORY (255) and boot module i as a
  *   read-only memory object in HW_CAP_BOOT_MODULE - i (254 - i); see hw_boot_table_t; the
  *   I/O port factory in HW_CAP_IO_PORT_FACTORY (222), the IRQ factory in HW_CAP_IRQ_FACTORY (221)
- *   (see "Device access" below). A domain
+ *   and the device memory factory in HW_CAP_IO_MEM_FACTORY (220) (see "Device access" below). A
+ *   domain
  *   the root creates (HW_SYS_PD_CREATE) starts with slot 0 only; its creator fills the others
  *   (HW_SYS_CAP_GIVE).
  *
@@ -160,7 +161,8 @@ enum {
 	HW_SYS_CAP_SAME = 40,       /* (cap, cap): 1 when both name one object and badge, else 0 */
 	HW_SYS_SIGNAL_BIND = 41,    /* (context cap, receiver cap, badge): binds it, once */
 	HW_SYS_THREAD_TIME = 42,    /* (pd cap, slot there): that thread's CPU time in us (ticks) */
-	HW_SYS_COUNT = 43,
+	HW_SYS_IO_MEM_CREATE = 43,  /* (io-mem factory cap, phys, size): a device memory object */
+	HW_SYS_COUNT = 44,
 };
 
 /*
@@ -255,6 +257,7 @@ enum {
 	HW_OBJ_IO_PORT_FACTORY = 10, /* the right to create I/O port capabilities (the root's) */
 	HW_OBJ_IRQ = 11,             /* an ISA interrupt line (HW_SYS_IRQ_BIND/ACK) */
 	HW_OBJ_IRQ_FACTORY = 12,     /* the right to create IRQ capabilities (the root's) */
+	HW_OBJ_IO_MEM_FACTORY = 13,  /* the right to create device memory objects (the root's) */
 
 	/* rights */
 	HW_RIGHT_CALL = 1 << 0, /* endpoint: call */
@@ -353,12 +356,27 @@ _Static_assert(sizeof(hw_boot_table_t) <= HW_MSG_WORDS * 8, "boot table in msg[]
  * Both need RECV on the IRQ capability (IPC drops it, cap_give keeps it): DENIED. Binding again
  * replaces the context. Destroying the IRQ object (dropping the owning capability, the owner's
  * end) masks the line and frees it for the next irq_create.
+ *
+ * Device memory: io_mem_create (HW_CAP_IO_MEM_FACTORY, phys, size) makes a memory object
+ * (HW_OBJ_MEMORY: mem_map, mem_unmap, mem_size and cap_drop work on it as on any) of the physical
+ * range [phys, phys + size) with READ, WRITE and OWNER, never EXEC. phys and size page-aligned,
+ * size > 0 and at most HW_IO_MEM_MAX_SIZE, no wrap, the end at or below the CPU's physical address
+ * width (else INVALID_ARG). RAM is refused (DENIED): any byte of a region the memory map calls
+ * available, ACPI or defective, the kernel image, the boot information and the modules; so are the
+ * kernel's own devices, the local APIC's and the I/O APIC's pages. A range overlapping another live
+ * device memory object: EXISTS (one holder per range); LIMIT as for every object. The frames are
+ * the device's, never the allocator's: never zeroed, never freed; mappings of them are uncached
+ * (PCD, PWT) and non-executable, and the kernel never reads them itself (print, or any argument
+ * that points into such a mapping: DENIED). Destroying the object unmaps it everywhere and frees
+ * the range for the next io_mem_create.
  */
 enum {
 	HW_CAP_IO_PORT_FACTORY = HW_CAP_BOOT_MODULE - HW_BOOT_MODULES, /* 222: the root's */
 	HW_CAP_IRQ_FACTORY = HW_CAP_IO_PORT_FACTORY - 1,               /* 221: the root's */
+	HW_CAP_IO_MEM_FACTORY = HW_CAP_IRQ_FACTORY - 1,                /* 220: the root's */
 	HW_IO_PORTS = 0x10000,
-	HW_IRQ_LINES = 16, /* the ISA lines */
+	HW_IRQ_LINES = 16,                      /* the ISA lines */
+	HW_IO_MEM_MAX_SIZE = 256 * 1024 * 1024, /* bytes of one device memory object */
 };
 
 enum {

@@ -53,6 +53,7 @@ enum {
 };
 
 static uint32_t volatile *apic;
+static uint64_t apic_phys;   /* its page's physical address (0: before hw_apic_init) */
 static uint32_t timer_count; /* the periodic timer's initial count, for every CPU */
 
 static uint32_t apic_read(unsigned reg)
@@ -119,6 +120,7 @@ void hw_apic_init(unsigned tick_us)
 	if (base >= HW_DIRECT_MAP_SIZE)
 		hw_panic("timer: the local APIC at 0x%lx lies outside the direct map", base);
 	apic = hw_phys_to_virt(base);
+	apic_phys = base;
 	apic_write(APIC_TPR, 0);
 	apic_write(APIC_LVT_LINT0, APIC_MASKED);
 	apic_write(APIC_LVT_ERROR, APIC_MASKED);
@@ -205,4 +207,9 @@ bool hw_apic_in_service(unsigned vector)
 uint32_t hw_apic_id(void)
 {
 	return apic ? apic_read(APIC_ID) >> 24 : 0;
+}
+
+uint64_t hw_apic_phys(void)
+{
+	return apic_phys;
 }

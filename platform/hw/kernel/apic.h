@@ -43,6 +43,9 @@ bool hw_apic_in_service(unsigned vector);
 /* The local APIC's ID (0 before hw_apic_init): where the I/O APIC sends interrupts. */
 uint32_t hw_apic_id(void);
 
+/* The physical address of the boot CPU's local APIC page (0 before hw_apic_init). */
+uint64_t hw_apic_phys(void);
+
 /* Acknowledges a spurious IRQ 7 or 15 of the PICs: IRQ 15's cascade needs the master's EOI. */
 void hw_pic_spurious(unsigned irq);
 

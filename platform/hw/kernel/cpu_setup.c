@@ -5,6 +5,8 @@
 
 enum {
 	EXT_LEAF = 0x80000001,
+	ADDR_LEAF = 0x80000008,
+	PHYS_BITS_DEFAULT = 36, /* what a CPU without the address-size leaf has */
 	EXT_EDX_SYSCALL = 1 << 11,
 	EXT_EDX_NX = 1 << 20,
 	LEAF1_EDX_PGE = 1 << 13,
@@ -31,6 +33,12 @@ void hw_cpu_setup(hw_cpu_features_t *out)
 	if (!(r[3] & EXT_EDX_SYSCALL))
 		hw_panic("the CPU has no syscall/sysret");
 	out->nx = r[3] & EXT_EDX_NX;
+	hw_cpuid(0x80000000, r);
+	out->phys_bits = PHYS_BITS_DEFAULT;
+	if (r[0] >= ADDR_LEAF) {
+		hw_cpuid(ADDR_LEAF, r);
+		out->phys_bits = r[0] & 0xff;
+	}
 	hw_cpuid(1, r);
 	out->global_pages = r[3] & LEAF1_EDX_PGE;
 	if (max >= 7) {

@@ -15,6 +15,7 @@
 
 typedef struct {
 	bool nx, global_pages, smep, smap, umip;
+	unsigned phys_bits; /* the physical address width (CPUID 0x80000008; 36 without it) */
 } hw_cpu_features_t;
 
 /* Detects and enables the features above; panics without syscall/sysret. */

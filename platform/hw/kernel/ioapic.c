@@ -129,6 +129,11 @@ void hw_ioapic_init(hw_boot_info_t const *info)
 		version & 0xff, entries, routes.isa[0].gsi, routes.isa[1].gsi);
 }
 
+uint64_t hw_ioapic_phys(void)
+{
+	return regs ? routes.ioapic : 0;
+}
+
 bool hw_ioapic_present(void)
 {
 	return regs != NULL;

@@ -22,6 +22,9 @@ void hw_ioapic_init(hw_boot_info_t const *info);
 /* Whether a working I/O APIC was found. */
 bool hw_ioapic_present(void);
 
+/* The physical address of the working I/O APIC's page (0: none). */
+uint64_t hw_ioapic_phys(void);
+
 /* The enabled CPUs the MADT listed (0 without a usable MADT) and their local APIC ids. */
 unsigned hw_acpi_cpus(uint8_t const **apic_ids);
 

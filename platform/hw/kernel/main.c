@@ -243,8 +243,14 @@ static size_t start_programs(void)
 		       "the "
 		       "domain factory (slot %d)",
 			root->name, boot_info.module_count, HW_CAP_BOOT_MODULE, HW_CAP_FACTORY);
+		hw_mem_io_boot(root, &(hw_device_ranges_t){.info = &boot_info,
+					     .kernel_pages = {hw_apic_phys(), hw_ioapic_phys()},
+					     .phys_bits = features.phys_bits});
 		hw_log("pd '%s' holds the I/O port factory (slot %d) and the IRQ factory (slot %d)",
 			root->name, HW_CAP_IO_PORT_FACTORY, HW_CAP_IRQ_FACTORY);
+		hw_log("pd '%s' holds the device memory factory (slot %d): below 2^%u, no RAM, "
+		       "not the APICs' pages",
+			root->name, HW_CAP_IO_MEM_FACTORY, features.phys_bits);
 	}
 	return count;
 }

@@ -2,6 +2,7 @@
 #include <gneiss/string.h>
 
 #include "cpu.h"
+#include "device_range.h"
 #include "layout.h"
 #include "log.h"
 #include "mem.h"
@@ -19,10 +20,13 @@ typedef struct {
 	hw_pd_t *owner; /* NULL: a boot module, whose frames are not the allocator's */
 	uint64_t phys;
 	uint64_t pages;
+	bool device; /* device memory (io_mem_create): the frames are the device's, mapped uncached */
 } mem_t;
 
 static mem_t mems[HW_MEMS];
 static hw_frames_t *all_frames;
+static hw_device_ranges_t device_ranges;
+static hw_obj_t io_mem_factory;
 
 void hw_mem_init(hw_frames_t *frames)
 {
@@ -99,7 +103,9 @@ static bool wx_conflict(mem_t const *m, unsigned pt_flags)
 static void destroy(mem_t *m)
 {
 	unmap_everywhere(m);
-	if (m->owner) {
+	if (m->owner && m->device)
+		m->owner->objects--; /* the frames are the device's: nothing to free */
+	else if (m->owner) {
 		for (uint64_t i = 0; i < m->pages; i++) {
 			if (hw_frames_free(all_frames, m->phys + i * PAGE) != GN_OK)
 				hw_panic("memory object frame 0x%lx was not allocated",
@@ -109,6 +115,7 @@ static void destroy(mem_t *m)
 		m->owner->objects--;
 	}
 	m->owner = NULL;
+	m->device = false;
 	hw_obj_destroy(&m->obj);
 }
 
@@ -175,6 +182,7 @@ int64_t hw_call_mem_create(hw_thread_t *t, uint64_t const arg[6])
 	m->owner = pd;
 	m->phys = phys;
 	m->pages = pages;
+	m->device = false;
 	pd->mem_pages += pages;
 	pd->objects++;
 	if (hw_cap_insert(&pd->caps, &m->obj,
@@ -214,6 +222,7 @@ int64_t hw_call_mem_map(hw_thread_t *t, uint64_t const arg[6])
 		return hw_error(GN_ERR_DENIED);
 	if (wx_conflict(m, pt_flags))
 		return hw_error(GN_ERR_DENIED);
+	pt_flags |= m->device ? HW_PT_DEVICE : 0; /* never EXEC: the capability lacks the right */
 	err = hw_mapping_add(
 		&pd->pt, pd->maps, &m->obj, m->phys + offset, va, size / PAGE, pt_flags);
 	if (err == GN_ERR_OUT_OF_RAM)
@@ -245,4 +254,54 @@ int64_t hw_call_mem_size(hw_thread_t *t, uint64_t const arg[6])
 	if (err != GN_OK)
 		return hw_error(err);
 	return (int64_t)(GN_CONTAINER_OF(obj, mem_t, obj)->pages * PAGE);
+}
+
+void hw_mem_io_boot(hw_pd_t *root, hw_device_ranges_t const *ranges)
+{
+	device_ranges = *ranges;
+	hw_obj_init(&io_mem_factory, HW_OBJ_IO_MEM_FACTORY);
+	hw_cap_set(&root->caps, HW_CAP_IO_MEM_FACTORY, &io_mem_factory, HW_RIGHT_CREATE);
+}
+
+/* Whether a live device memory object covers a page of [phys, phys + size) (checked, no wrap). */
+static bool device_taken(uint64_t phys, uint64_t size)
+{
+	for (unsigned i = 0; i < HW_MEMS; i++) {
+		mem_t const *m = &mems[i];
+		if (m->obj.type == HW_OBJ_MEMORY && m->device && phys < m->phys + m->pages * PAGE &&
+			m->phys < phys + size)
+			return true;
+	}
+	return false;
+}
+
+int64_t hw_call_io_mem_create(hw_thread_t *t, uint64_t const arg[6])
+{
+	uint64_t phys = arg[1], size = arg[2], idx;
+	hw_pd_t *pd = t->pd;
+	mem_t *m = NULL;
+	hw_obj_t *obj;
+	gn_err_t err =
+		hw_cap_lookup(&pd->caps, arg[0], HW_OBJ_IO_MEM_FACTORY, HW_RIGHT_CREATE, &obj);
+
+	if (err == GN_OK)
+		err = hw_device_range_check(&device_ranges, phys, size);
+	if (err == GN_OK && device_taken(phys, size))
+		err = GN_ERR_EXISTS; /* one holder per range */
+	if (err == GN_OK)
+		err = hw_object_room(pd);
+	if (err == GN_OK && !(m = unused()))
+		err = GN_ERR_LIMIT;
+	if (err != GN_OK)
+		return hw_error(err);
+	hw_obj_init(&m->obj, HW_OBJ_MEMORY);
+	m->owner = pd;
+	m->phys = phys;
+	m->pages = size / PAGE;
+	m->device = true;
+	pd->objects++;
+	if (hw_cap_insert(&pd->caps, &m->obj, HW_RIGHT_READ | HW_RIGHT_WRITE | HW_RIGHT_OWNER,
+		    &idx) != GN_OK)
+		return hw_error(GN_ERR_OUT_OF_CAPS); /* cannot happen after hw_object_room */
+	return (int64_t)idx;
 }

@@ -17,6 +17,11 @@
  * records each mapping (HW_PD_MAPPINGS); HW_SYS_MEM_UNMAP removes one whole mapping by its start.
  * Mapped frames are never owned by the page tables: the object keeps them.
  *
+ * Device memory objects (HW_SYS_IO_MEM_CREATE, through the root's factory) are memory objects
+ * over a physical range of a device (device_range.h says which): READ, WRITE and OWNER, never
+ * EXEC; one object per range at a time (EXISTS); charged as one of the creator's objects but not
+ * as memory; mapped uncached (HW_PT_DEVICE), never zeroed and never freed into the allocator.
+ *
  * Lifetime: destroying an object (its owner drops the owning capability or ends) first unmaps it
  * from every domain, then frees its frames at once. A domain that ends just forgets its mappings.
  * Page-table frames that mappings need are the mapped domain's, not charged to the object; the
@@ -25,6 +30,7 @@
 #ifndef GNEISS_HW_MEM_H
 #define GNEISS_HW_MEM_H
 
+#include "device_range.h"
 #include "frame.h"
 #include "multiboot.h"
 #include "thread.h"
@@ -44,6 +50,12 @@ void hw_mem_init(hw_frames_t *frames);
 void hw_mem_boot_modules(
 	hw_pd_t *root, hw_boot_info_t const *info, bool const *started, uint64_t *utcb);
 
+/*
+ * Gives root the device memory factory (HW_CAP_IO_MEM_FACTORY, HW_RIGHT_CREATE); io_mem_create
+ * checks ranges against ranges (copied).
+ */
+void hw_mem_io_boot(hw_pd_t *root, hw_device_ranges_t const *ranges);
+
 /* Destroys a live memory object an owning capability named: unmapped everywhere, frames freed. */
 void hw_mem_destroy(hw_obj_t *obj);
 
@@ -55,5 +67,6 @@ int64_t hw_call_mem_create(hw_thread_t *t, uint64_t const arg[6]);
 int64_t hw_call_mem_map(hw_thread_t *t, uint64_t const arg[6]);
 int64_t hw_call_mem_unmap(hw_thread_t *t, uint64_t const arg[6]);
 int64_t hw_call_mem_size(hw_thread_t *t, uint64_t const arg[6]);
+int64_t hw_call_io_mem_create(hw_thread_t *t, uint64_t const arg[6]);
 
 #endif

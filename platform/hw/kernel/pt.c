@@ -11,6 +11,8 @@
 #define PTE_PRESENT 0x1ULL
 #define PTE_WRITE 0x2ULL
 #define PTE_USER 0x4ULL
+#define PTE_PWT 0x8ULL
+#define PTE_PCD 0x10ULL
 #define PTE_LARGE 0x80ULL
 #define PTE_OWNED 0x200ULL /* an available bit: the frame is freed with the tables */
 #define PTE_NX (1ULL << 63)
@@ -132,8 +134,9 @@ gn_err_t hw_pt_map(hw_pt_t *pt, uint64_t va, uint64_t pa, unsigned flags)
 	gn_err_t err;
 
 	if (va % PAGE != 0 || pa % PAGE != 0 || (pa & ~PTE_ADDR) != 0 || !in_user_range(va) ||
-		(flags & ~(unsigned)(HW_PT_WRITE | HW_PT_EXEC | HW_PT_OWNED)) != 0 ||
-		((flags & HW_PT_WRITE) && (flags & HW_PT_EXEC)))
+		(flags & ~(unsigned)(HW_PT_WRITE | HW_PT_EXEC | HW_PT_OWNED | HW_PT_DEVICE)) != 0 ||
+		((flags & HW_PT_WRITE) && (flags & HW_PT_EXEC)) ||
+		((flags & HW_PT_DEVICE) && (flags & (HW_PT_EXEC | HW_PT_OWNED))))
 		return GN_ERR_INVALID_ARG;
 	err = make_leaf(pt, va, &leaf);
 	if (err == GN_ERR_OUT_OF_RAM)
@@ -144,6 +147,7 @@ gn_err_t hw_pt_map(hw_pt_t *pt, uint64_t va, uint64_t pa, unsigned flags)
 		return GN_ERR_EXISTS;
 	entry |= (flags & HW_PT_WRITE) ? PTE_WRITE : 0;
 	entry |= (flags & HW_PT_OWNED) ? PTE_OWNED : 0;
+	entry |= (flags & HW_PT_DEVICE) ? PTE_PCD | PTE_PWT : 0;
 	entry |= !(flags & HW_PT_EXEC) && pt->nx ? PTE_NX : 0;
 	*leaf = entry;
 	pt->pages++;
@@ -173,7 +177,7 @@ bool hw_pt_lookup(hw_pt_t const *pt, uint64_t va, uint64_t *pa, unsigned *flags)
 		return false;
 	*pa = (*leaf & PTE_ADDR) + va % PAGE;
 	*flags = ((*leaf & PTE_WRITE) ? HW_PT_WRITE : 0) | ((*leaf & PTE_NX) ? 0 : HW_PT_EXEC) |
-		 ((*leaf & PTE_OWNED) ? HW_PT_OWNED : 0);
+		 ((*leaf & PTE_OWNED) ? HW_PT_OWNED : 0) | ((*leaf & PTE_PCD) ? HW_PT_DEVICE : 0);
 	return true;
 }
 
@@ -186,8 +190,9 @@ bool hw_pt_user_access(hw_pt_t const *pt, uint64_t va, uint64_t len, unsigned fl
 		return false;
 	end = va + len;
 	for (uint64_t page = va - va % PAGE; page < end; page += PAGE) {
-		if (!hw_pt_lookup(pt, page, &pa, &have) || (have & flags) != flags)
-			return false;
+		if (!hw_pt_lookup(pt, page, &pa, &have) || (have & flags) != flags ||
+			(have & HW_PT_DEVICE))
+			return false; /* device registers: a read may have effects, or fault */
 	}
 	return true;
 }

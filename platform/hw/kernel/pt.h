@@ -10,7 +10,8 @@
  *
  * Invariants: every user mapping lies in [HW_USER_BASE, HW_USER_END), is present, user-accessible,
  * 4 KiB, and never writable and executable at once (W^X); a non-executable mapping carries NX
- * when the CPU has it. Intermediate entries are present, writable and user-accessible (the leaf
+ * when the CPU has it; device memory (HW_PT_DEVICE) is uncached and never executable or owned, and
+ * the kernel never reads it (hw_pt_user_access refuses it). Intermediate entries are present, writable and user-accessible (the leaf
  * decides). A frame mapped HW_PT_OWNED belongs to the mapping and is freed by hw_pt_destroy.
  * hw_pt_copy_in is the only way the kernel reads user memory: it checks every page against these
  * tables and reads through mem->virt, never through the user's own addresses.
@@ -24,7 +25,8 @@
 enum {
 	HW_PT_WRITE = 1 << 0,
 	HW_PT_EXEC = 1 << 1,
-	HW_PT_OWNED = 1 << 2, /* the frame is the mapping's: freed with the page tables */
+	HW_PT_OWNED = 1 << 2,  /* the frame is the mapping's: freed with the page tables */
+	HW_PT_DEVICE = 1 << 3, /* device memory: uncached (PCD, PWT), never read by the kernel */
 	HW_PT_ENTRIES = 512,
 	HW_PT_KERNEL_FIRST = 256, /* first PML4 entry of the kernel half */
 };
@@ -55,8 +57,9 @@ gn_err_t hw_pt_create(
 
 /*
  * Maps the page at va to the frame at pa, user-accessible, read-only unless HW_PT_WRITE,
- * non-executable unless HW_PT_EXEC. Errors: GN_ERR_INVALID_ARG (va or pa not page-aligned, va
- * outside the user range, HW_PT_WRITE with HW_PT_EXEC, unknown flags), GN_ERR_EXISTS (va is
+ * non-executable unless HW_PT_EXEC, uncached with HW_PT_DEVICE. Errors: GN_ERR_INVALID_ARG (va or
+ * pa not page-aligned, va outside the user range, HW_PT_WRITE with HW_PT_EXEC, HW_PT_DEVICE with
+ * HW_PT_EXEC or HW_PT_OWNED, unknown flags), GN_ERR_EXISTS (va is
  * mapped), GN_ERR_OUT_OF_RAM (no frame for a table: the tables made for it are freed again).
  * Nothing is mapped on error.
  */
@@ -72,13 +75,15 @@ gn_err_t hw_pt_unmap(hw_pt_t *pt, uint64_t va) GN_MUST_CHECK;
 
 /*
  * True when the page holding va is mapped; then *pa is the address va translates to and *flags
- * what is allowed (HW_PT_WRITE, HW_PT_EXEC as the hardware enforces it, HW_PT_OWNED).
+ * what is allowed (HW_PT_WRITE, HW_PT_EXEC as the hardware enforces it, HW_PT_OWNED) and
+ * HW_PT_DEVICE for device memory.
  */
 bool hw_pt_lookup(hw_pt_t const *pt, uint64_t va, uint64_t *pa, unsigned *flags);
 
 /*
  * True when every byte of [va, va + len) is mapped user memory that allows flags (HW_PT_WRITE,
- * HW_PT_EXEC, or 0 for reading). len 0 is true for any va in the user range.
+ * HW_PT_EXEC, or 0 for reading) and is no device memory. len 0 is true for any va in the user
+ * range.
  */
 bool hw_pt_user_access(hw_pt_t const *pt, uint64_t va, uint64_t len, unsigned flags);
 

@@ -297,6 +297,7 @@ static hw_handler_t const handlers[HW_SYS_COUNT] = {
 	[HW_SYS_CAP_SAME] = call_cap_same,
 	[HW_SYS_SIGNAL_BIND] = hw_call_signal_bind,
 	[HW_SYS_THREAD_TIME] = hw_call_thread_time,
+	[HW_SYS_IO_MEM_CREATE] = hw_call_io_mem_create,
 };
 
 void hw_syscall(hw_thread_t *t)

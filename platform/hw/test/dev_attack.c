@@ -1,17 +1,23 @@
 /*
  * hw-dev-attack: probes the device calls from a domain that holds only what hw-drv-root gave it
  * (lib/drv_test.h's slots): the CMOS ports 0x70-0x71 read-only, port 0x80 read-write, IRQ 3
- * without RECV (as a copy passed by IPC would be), and an endpoint to the root. Every refusal
- * must be the exact error: ports outside its ranges and the kernel's own, widths and values that
- * do not fit, writes without WRITE, the factories it does not have, forged and foreign-kind
- * capabilities, binding and acknowledging an IRQ it does not hold, and port 0x80 after the root
- * destroyed its object (REVOKED). Last it executes an `in` instruction itself: user mode has no
+ * without RECV (as a copy passed by IPC would be), the HPET's device memory read-only, and an
+ * endpoint to the root. Every refusal must be the exact error: ports outside its ranges and the
+ * kernel's own, widths and values that do not fit, writes without WRITE, the factories it does
+ * not have, forged and foreign-kind capabilities, binding and acknowledging an IRQ it does not
+ * hold, mapping the device memory writable or executable, or past its page, the kernel reading
+ * it for print, and port 0x80 after the root destroyed its object (REVOKED). Last it executes an `in` instruction itself: user mode has no
  * I/O privilege, so that is a #GP that ends the domain (a fault handler would get it).
  */
 #include "drv_test.h"
 #include "user.h"
 
 #define ANY INT64_MAX /* expect: any result >= 0 */
+#define MMIO_VA 0x200000000UL
+
+enum {
+	PAGE = 4096,
+};
 
 static unsigned failed;
 
@@ -71,6 +77,42 @@ static void forged(void)
 	expect("ack an empty slot", sys_irq_ack(100), -GN_ERR_INVALID_CAP);
 }
 
+static void mmio(void)
+{
+	uint64_t const mem = DRV_SLOT_MMIO;
+	uint32_t vendor;
+
+	expect("device memory from the factory's slot",
+		hw_syscall4(HW_SYS_IO_MEM_CREATE, HW_CAP_IO_MEM_FACTORY, HPET_PHYS, PAGE, 0),
+		-GN_ERR_INVALID_CAP);
+	expect("device memory through my own domain",
+		hw_syscall4(HW_SYS_IO_MEM_CREATE, HW_CAP_PD, 0xfeb00000, PAGE, 0),
+		-GN_ERR_INVALID_CAP);
+	expect("the HPET's memory as I hold it", sys_cap_info(mem),
+		HW_CAP_INFO(HW_OBJ_MEMORY, HW_RIGHT_READ));
+	expect("its size", sys_mem_size(mem), PAGE);
+	expect("map it writable (READ only)",
+		sys_mem_map(mem, HW_CAP_PD, MMIO_VA, 0, PAGE, HW_MAP_READ | HW_MAP_WRITE),
+		-GN_ERR_DENIED);
+	expect("map it executable",
+		sys_mem_map(mem, HW_CAP_PD, MMIO_VA, 0, PAGE, HW_MAP_READ | HW_MAP_EXEC),
+		-GN_ERR_DENIED);
+	expect("map two pages of it",
+		sys_mem_map(mem, HW_CAP_PD, MMIO_VA, 0, 2 * PAGE, HW_MAP_READ),
+		-GN_ERR_INVALID_ARG);
+	expect("map the page after it",
+		sys_mem_map(mem, HW_CAP_PD, MMIO_VA, PAGE, PAGE, HW_MAP_READ), -GN_ERR_INVALID_ARG);
+	expect("mint it with EXEC and map that",
+		sys_mem_map((uint64_t)sys_cap_mint(mem, HW_RIGHTS_ALL, 0), HW_CAP_PD, MMIO_VA, 0,
+			PAGE, HW_MAP_READ | HW_MAP_EXEC),
+		-GN_ERR_DENIED);
+	expect("map it read-only", sys_mem_map(mem, HW_CAP_PD, MMIO_VA, 0, PAGE, HW_MAP_READ), 0);
+	vendor = *(uint32_t volatile *)MMIO_VA >> 16;
+	expect("the HPET's vendor is 0x8086", vendor == HPET_VENDOR ? 0 : -GN_ERR_INVALID_ARG, 0);
+	expect("print from it", sys_print((char const *)MMIO_VA, 4), -GN_ERR_DENIED);
+	expect("unmap it", sys_mem_unmap(HW_CAP_PD, MMIO_VA), 0);
+}
+
 static void stale(void)
 {
 	int64_t r;
@@ -91,6 +133,7 @@ int main(void)
 
 	ports();
 	forged();
+	mmio();
 	stale();
 	out("%u checks failed; now an in instruction of my own", failed);
 	__asm__ volatile("inb $0x60, %0" : "=a"(value));

@@ -10,9 +10,11 @@
  * - hw-ps2-driver: the i8042's ports 0x60 and 0x64, IRQ 1; the root waits until it has read a
  *   line typed by the run tool;
  * - hw-dev-attack: first the root's own refusals (kernel ports, bad ranges, kernel and unknown
- *   IRQ lines, a second holder of a line, acks without binding, wrong capability kinds); then the
- *   attacker gets CMOS ports 0x70-0x71 read-only, port 0x80 read-write, IRQ 3 without RECV (as
- *   IPC would pass it) and an endpoint on which it asks the root to destroy port 0x80's object.
+ *   IRQ lines, a second holder of a line, acks without binding, wrong capability kinds; device
+ *   memory over RAM, the APICs' pages, bad ranges, a second holder of the HPET's page, an
+ *   executable mapping of it, the kernel reading it); then the attacker gets CMOS ports
+ *   0x70-0x71 read-only, port 0x80 read-write, IRQ 3 without RECV (as IPC would pass it), the
+ *   HPET's page read-only and an endpoint on which it asks the root to destroy port 0x80's object.
  *
  * At the end the root drops everything and exits; with hw-witness gone too, the kernel checks
  * that every frame is free again.
@@ -20,12 +22,15 @@
 #include "drv_test.h"
 #include "spawn.h"
 
-#define MAP_VA 0x100000000UL /* 16 MiB for spawn's temporary mappings */
+#define MAP_VA 0x100000000UL  /* 16 MiB for spawn's temporary mappings */
+#define MMIO_VA 0x200000000UL /* the HPET's page in the root */
 
 enum {
 	PRIO = HW_PRIO_MAX - 1,
 	PORTS = HW_CAP_IO_PORT_FACTORY,
 	IRQS = HW_CAP_IRQ_FACTORY,
+	MMIO = HW_CAP_IO_MEM_FACTORY,
+	PAGE = 4096,
 	RW = HW_RIGHT_READ | HW_RIGHT_WRITE,
 	SERVE_US = 5 * 1000 * 1000,
 };
@@ -172,6 +177,70 @@ static int64_t refusals(void)
 	return irq;
 }
 
+static int64_t io_mem_create(uint64_t factory, uint64_t phys, uint64_t size)
+{
+	return hw_syscall4(HW_SYS_IO_MEM_CREATE, factory, phys, size, 0);
+}
+
+static range_case_t const mmio_ranges[] = {
+	{"device memory over RAM at 0x100000 (the kernel)", 0x100000, PAGE, -GN_ERR_DENIED},
+	{"device memory over RAM at 0x1000000", 0x1000000, 16 * PAGE, -GN_ERR_DENIED},
+	{"device memory over the local APIC", 0xfee00000, PAGE, -GN_ERR_DENIED},
+	{"device memory over the I/O APIC", 0xfec00000, PAGE, -GN_ERR_DENIED},
+	{"device memory 0xfe000000-0xff000000 (over both APICs)", 0xfe000000, 0x1000000,
+		-GN_ERR_DENIED},
+	{"device memory 0x0-0x10000000 (RAM and more)", 0, 0x10000000, -GN_ERR_DENIED},
+	{"device memory at an unaligned address", HPET_PHYS + 8, PAGE, -GN_ERR_INVALID_ARG},
+	{"device memory of an unaligned size", HPET_PHYS, PAGE / 2, -GN_ERR_INVALID_ARG},
+	{"device memory of no bytes", HPET_PHYS, 0, -GN_ERR_INVALID_ARG},
+	{"device memory that wraps", ~0UL - PAGE + 1, 2 * PAGE, -GN_ERR_INVALID_ARG},
+	{"device memory at 2^52 (beyond the address width)", 1UL << 52, PAGE, -GN_ERR_INVALID_ARG},
+	{"device memory of 512 MiB (too large)", 0xc0000000, 0x20000000, -GN_ERR_INVALID_ARG},
+};
+
+/* The refusals of the device memory factory; returns the HPET's memory object. */
+static int64_t mmio_refusals(void)
+{
+	int64_t hpet, weak;
+	uint32_t vendor;
+
+	for (unsigned i = 0; i < sizeof(mmio_ranges) / sizeof(mmio_ranges[0]); i++)
+		expect(mmio_ranges[i].what,
+			io_mem_create(MMIO, mmio_ranges[i].base, mmio_ranges[i].count),
+			mmio_ranges[i].want);
+	hpet = expect("device memory of the HPET", io_mem_create(MMIO, HPET_PHYS, PAGE), ANY);
+	expect("the HPET a second time", io_mem_create(MMIO, HPET_PHYS, PAGE), -GN_ERR_EXISTS);
+	expect("two pages over the HPET", io_mem_create(MMIO, HPET_PHYS - PAGE, 2 * PAGE),
+		-GN_ERR_EXISTS);
+	expect("device memory through the IRQ factory", io_mem_create(IRQS, HPET_PHYS, PAGE),
+		-GN_ERR_INVALID_CAP);
+	expect("an IRQ through the device memory factory", sys_irq_create(MMIO, 3),
+		-GN_ERR_INVALID_CAP);
+	weak = sys_cap_mint(MMIO, HW_RIGHTS_ALL & ~HW_RIGHT_CREATE, 0);
+	expect("device memory through a factory copy without CREATE",
+		io_mem_create((uint64_t)weak, 0xfeb00000, PAGE), -GN_ERR_DENIED);
+	drop("drop that copy", weak);
+	if (hpet < 0)
+		return hpet;
+	expect("the HPET's object as I hold it", sys_cap_info((uint64_t)hpet),
+		(int64_t)HW_CAP_INFO(HW_OBJ_MEMORY, RW | HW_RIGHT_OWNER));
+	expect("its size", sys_mem_size((uint64_t)hpet), PAGE);
+	expect("map it executable",
+		sys_mem_map((uint64_t)hpet, HW_CAP_PD, MMIO_VA, 0, PAGE, HW_MAP_READ | HW_MAP_EXEC),
+		-GN_ERR_DENIED);
+	expect("map it writable",
+		sys_mem_map(
+			(uint64_t)hpet, HW_CAP_PD, MMIO_VA, 0, PAGE, HW_MAP_READ | HW_MAP_WRITE),
+		0);
+	vendor = *(uint32_t volatile *)MMIO_VA >> 16;
+	out("the HPET's vendor: 0x%x", vendor);
+	failed += vendor != HPET_VENDOR;
+	expect("print from it (the kernel reads no device memory)",
+		sys_print((char const *)MMIO_VA, 8), -GN_ERR_DENIED);
+	expect("unmap it", sys_mem_unmap(HW_CAP_PD, MMIO_VA), 0);
+	return hpet;
+}
+
 /* Serves the attacker's one request on ep: destroy the object of port 0x80. */
 static void serve_attacker(int64_t ep, int64_t p80)
 {
@@ -190,17 +259,18 @@ static void serve_attacker(int64_t ep, int64_t p80)
 
 static void devices(void)
 {
-	int64_t irq = refusals(), ep = sys_ep_create();
+	int64_t irq = refusals(), hpet = mmio_refusals(), ep = sys_ep_create();
 	int64_t p70 = expect("ports 0x70-0x71", sys_io_port_create(PORTS, 0x70, 2), ANY);
 	int64_t p80 = expect("port 0x80", sys_io_port_create(PORTS, 0x80, 1), ANY);
 	spawn_gift_t gifts[] = {{(uint64_t)ep, DRV_SLOT_EP, HW_RIGHT_CALL},
 		{(uint64_t)p70, DRV_SLOT_PORTS, HW_RIGHT_READ},
-		{(uint64_t)p80, DRV_SLOT_PORTS2, RW}, {(uint64_t)irq, DRV_SLOT_IRQ, 0}};
+		{(uint64_t)p80, DRV_SLOT_PORTS2, RW}, {(uint64_t)irq, DRV_SLOT_IRQ, 0},
+		{(uint64_t)hpet, DRV_SLOT_MMIO, HW_RIGHT_READ}};
 	spawn_t attacker = {0};
 
-	if (irq < 0 || ep < 0 || p70 < 0 || p80 < 0)
+	if (irq < 0 || hpet < 0 || ep < 0 || p70 < 0 || p80 < 0)
 		return;
-	if (start("hw-dev-attack", gifts, 4, &attacker)) {
+	if (start("hw-dev-attack", gifts, 5, &attacker)) {
 		serve_attacker(ep, p80);
 		wait_for("hw-dev-attack", attacker.pd, 10000);
 	}
@@ -208,6 +278,9 @@ static void devices(void)
 	drop("drop IRQ 3", irq);
 	expect("IRQ 3 once more", irq = sys_irq_create(IRQS, 3), ANY);
 	drop("drop it", irq);
+	drop("drop the HPET's object", hpet);
+	expect("the HPET once more", hpet = io_mem_create(MMIO, HPET_PHYS, PAGE), ANY);
+	drop("drop it", hpet);
 	drop("drop ports 0x70-0x71", p70);
 	drop("drop the endpoint", ep);
 }
@@ -220,6 +293,7 @@ int main(void)
 	}
 	out("factories: ports 0x%lx, IRQs 0x%lx", (uint64_t)sys_cap_info(PORTS),
 		(uint64_t)sys_cap_info(IRQS));
+	out("factory: device memory 0x%lx", (uint64_t)sys_cap_info(MMIO));
 	if (spawn_module("hw-pit-driver"))
 		timer();
 	if (spawn_module("hw-ps2-driver"))

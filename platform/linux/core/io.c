@@ -1,7 +1,7 @@
 /*
  * Device access on linux: none. Components are sandboxed host processes, and core has no I/O
- * privilege to lend them, so every IO_PORT and IRQ session is refused (DENIED) and nothing else
- * here is ever reached.
+ * privilege to lend them, so every IO_PORT, IRQ and IO_MEM session is refused (DENIED) and nothing
+ * else here is ever reached.
  */
 #include "core_linux.h"
 
@@ -59,4 +59,18 @@ gn_err_t core_platform_irq_ack(gn_cap_t irq)
 void core_platform_irq_free(gn_cap_t irq)
 {
 	(void)irq;
+}
+
+gn_err_t core_platform_io_mem_create(uint64_t base, uint64_t size, bool wc, gn_cap_t *ds)
+{
+	(void)base;
+	(void)size;
+	(void)wc;
+	(void)ds;
+	return GN_ERR_DENIED;
+}
+
+void core_platform_io_mem_free(gn_cap_t ds)
+{
+	(void)ds;
 }

@@ -11,6 +11,9 @@ enum {
 	DRV_SLOT_PORTS = 3,  /* the first port range */
 	DRV_SLOT_PORTS2 = 4, /* the second port range */
 	DRV_SLOT_IRQ = 5,    /* the IRQ line (RECV: bind and ack) */
+	DRV_SLOT_MMIO = 6,   /* device memory: the HPET's page (hw-dev-attack: READ only) */
+
+	HPET_VENDOR = 0x8086, /* bits 31..16 of the HPET's capabilities register (offset 0) */
 
 	PIT_HZ = 100, /* hw-pit-driver's tick rate: 10 ms per tick */
 
@@ -22,5 +25,7 @@ enum {
 	ATTACK_DROP =
 		1, /* hw-dev-attack asks hw-drv-root to destroy the ports of DRV_SLOT_PORTS2 */
 };
+
+#define HPET_PHYS 0xfed00000UL /* QEMU's pc machine: the HPET's page of registers */
 
 #endif
