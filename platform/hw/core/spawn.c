@@ -173,8 +173,8 @@ static size_t domain_name(char const *label, char *name, size_t size)
 				c == '-';
 		name[n++] = ok ? c : '_';
 	}
-	if (n == 0)
-		name[n++] = '_';
+	if (n == 0 || (n == 6 && gn_memcmp(name, "kernel", 6) == 0))
+		name[n++] = '_'; /* the kernel refuses its own name: "kernel_" */
 	name[n] = 0;
 	return n;
 }

@@ -28,7 +28,7 @@
 #include "thread.h"
 
 enum {
-	HW_ENDPOINTS = 128,
+	HW_ENDPOINTS = HW_OBJECT_POOL,
 	HW_FAST_WORDS = 8,
 };
 

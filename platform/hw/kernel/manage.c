@@ -27,10 +27,13 @@ static gn_err_t lookup_pd(hw_thread_t *t, uint64_t idx, hw_pd_t **pd)
 	return err;
 }
 
-/* A domain's name: 1..HW_PD_NAME_MAX bytes of [A-Za-z0-9._+-] (what the log shows). */
+/*
+ * A domain's name: 1..HW_PD_NAME_MAX bytes of [A-Za-z0-9._+-] (what the log shows), but not
+ * "kernel": a domain so named could print lines that read as the kernel's.
+ */
 static bool name_ok(char const *name, uint64_t len)
 {
-	if (len == 0 || len > HW_PD_NAME_MAX)
+	if (len == 0 || len > HW_PD_NAME_MAX || (len == 6 && gn_memcmp(name, "kernel", 6) == 0))
 		return false;
 	for (uint64_t i = 0; i < len; i++) {
 		char c = name[i];

@@ -36,7 +36,7 @@
 #include "thread.h"
 
 enum {
-	HW_MEMS = 1024,
+	HW_MEMS = HW_OBJECT_POOL,
 	HW_MEM_MAX_PAGES = 4096, /* 16 MiB per object */
 };
 

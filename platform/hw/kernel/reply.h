@@ -18,7 +18,7 @@
 #include "thread.h"
 
 enum {
-	HW_REPLIES = 128,
+	HW_REPLIES = HW_OBJECT_POOL,
 };
 
 /* The caller t (HW_IPC_DEFERRED) ends or times out: its reply object loses it. */

@@ -26,8 +26,8 @@
 #include "thread.h"
 
 enum {
-	HW_SIGNAL_RECEIVERS = 64,
-	HW_SIGNAL_CONTEXTS = 512,
+	HW_SIGNAL_RECEIVERS = HW_OBJECT_POOL,
+	HW_SIGNAL_CONTEXTS = HW_OBJECT_POOL,
 };
 
 /* Takes a thread blocked in HW_IPC_SIGNAL off its receiver. */

@@ -35,6 +35,13 @@ enum {
 	/* what a domain but the root may own (core, the root, accounts per session itself) */
 	HW_PD_OBJECTS = 32,     /* endpoints, signals, replies, memory, domains */
 	HW_PD_MEM_PAGES = 8192, /* pages of memory objects: 32 MiB */
+	/*
+	 * Each pool of endpoints, signal receivers and contexts, replies and memory objects holds
+	 * what all domains may own at once: every domain but the root HW_PD_OBJECTS, the root one
+	 * per capability slot at most (each object it creates takes a slot). So no domain can use
+	 * up a pool another needs, and a full pool is never what refuses a domain its share.
+	 */
+	HW_OBJECT_POOL = (HW_PD_MAX - 1) * HW_PD_OBJECTS + HW_CAP_SLOTS,
 };
 
 enum {
