@@ -8,8 +8,8 @@
  * serves from its entrypoint. When init ends, core ends with init's exit value, and the kernel, with
  * every domain gone, ends the machine.
  *
- * The RAM core hands out is what the machine has, less the kernel's and core's own share: QEMU gives
- * 128 MiB, of which the kernel, its page tables and core keep about 24 MiB.
+ * The RAM core hands out is the memory free when it started (the boot table says), less a share for
+ * the page tables and UTCBs the kernel allocates outside any quota.
  */
 #include <gneiss/dataspace.h>
 #include <gneiss/signal.h>
@@ -20,7 +20,7 @@
 #include "hw_rt.h"
 
 enum {
-	CORE_RAM = 96 * GN_MIB,
+	KERNEL_SHARE_MIN = 8 * GN_MIB,
 	INIT_RESERVE = 2 * GN_MIB, /* what core keeps of its account for its own sessions */
 	INIT_CAP_RESERVE = 100,
 	/* core's entrypoint: an object per session it serves and per PD */
@@ -123,6 +123,22 @@ static void start_init(void)
 		fatal("starting init", err);
 }
 
+/*
+ * What core hands out: the memory free when it started, less what the kernel takes outside any
+ * quota for every domain's page tables and UTCBs (an eighth, at least 8 MiB), so that what a PD
+ * was given is there when it asks.
+ */
+static uint64_t ram_to_hand_out(void)
+{
+	hw_boot_table_t const *t = hw_rt_boot_table();
+	uint64_t const free = t ? t->free_bytes : 0;
+	uint64_t const kernel = free / 8 > KERNEL_SHARE_MIN ? free / 8 : KERNEL_SHARE_MIN;
+
+	if (free <= kernel + INIT_RESERVE)
+		fatal("finding memory to hand out", GN_ERR_OUT_OF_RAM);
+	return free - kernel;
+}
+
 int main(void)
 {
 	static hw_ep_object_t ep_objects[CORE_EP_OBJECTS];
@@ -132,7 +148,7 @@ int main(void)
 		err = hw_ep_provide_objects(ep, ep_objects, CORE_EP_OBJECTS);
 	if (err != GN_OK)
 		fatal("creating core's entrypoint", err);
-	core_account()->ram_quota = CORE_RAM;
+	core_account()->ram_quota = ram_to_hand_out();
 	core_account()->cap_quota = CORE_CAPS;
 	if ((err = core_hw_faults_init()) != GN_OK)
 		fatal("setting up the fault handler", err);

@@ -329,6 +329,9 @@ typedef struct {
 	uint64_t magic; /* HW_BOOT_MAGIC */
 	uint64_t count;
 	hw_boot_module_t modules[HW_BOOT_MODULES];
+	/* bytes of free memory when the root starts: what memory objects, page tables and UTCBs of
+	 * every domain (the root's own included) can take from then on */
+	uint64_t free_bytes;
 } hw_boot_table_t;
 
 _Static_assert(sizeof(hw_boot_table_t) <= HW_MSG_WORDS * 8, "boot table in msg[]");

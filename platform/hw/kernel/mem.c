@@ -139,6 +139,7 @@ void hw_mem_boot_modules(
 
 	table->magic = HW_BOOT_MAGIC;
 	table->count = 0;
+	table->free_bytes = (uint64_t)hw_frames_free_count(all_frames) * PAGE;
 	for (size_t i = 0; i < info->module_count && i < HW_BOOT_MODULES; i++) {
 		hw_module_t const *mod = &info->modules[i];
 		hw_boot_module_t *e = &table->modules[table->count];
