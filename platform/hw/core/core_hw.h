@@ -23,6 +23,12 @@ void core_hw_program_exit(uint64_t badge, int code);
 void core_hw_program_fault(uint64_t badge, uint64_t const fault[HW_FAULT_WORDS], uint64_t reply);
 void core_hw_fault_answer(uint64_t reply, bool resume);
 
+/*
+ * Enters the slot a creating kernel call returned (or its error) into core's capability table as
+ * *cap; a slot the table cannot take is dropped again (ram.c).
+ */
+gn_err_t core_hw_enter(int64_t slot, gn_cap_t *cap) GN_MUST_CHECK;
+
 /* Core's capability (slot) of the domain pd's program runs in; 0: none. */
 uint64_t core_hw_domain(core_pd_t const *pd);
 

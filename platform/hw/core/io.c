@@ -15,19 +15,9 @@
 #include "core_hw.h"
 #include "hw_lib.h"
 
-static gn_err_t enter(int64_t slot, gn_cap_t *cap)
-{
-	if (slot < 0)
-		return hw_err(slot);
-	gn_err_t const err = hw_cap_enter((uint64_t)slot, cap);
-	if (err != GN_OK)
-		(void)hw_syscall4(HW_SYS_CAP_DROP, (uint64_t)slot, 0, 0, 0);
-	return err;
-}
-
 gn_err_t core_platform_io_port_create(uint16_t base, uint32_t size, gn_cap_t *ports)
 {
-	return enter(
+	return core_hw_enter(
 		hw_syscall4(HW_SYS_IO_PORT_CREATE, HW_CAP_IO_PORT_FACTORY, base, size, 0), ports);
 }
 
@@ -55,7 +45,7 @@ void core_platform_io_port_free(gn_cap_t ports)
 gn_err_t core_platform_irq_create(uint32_t line, gn_cap_t *irq)
 {
 	gn_err_t const err =
-		enter(hw_syscall4(HW_SYS_IRQ_CREATE, HW_CAP_IRQ_FACTORY, line, 0, 0), irq);
+		core_hw_enter(hw_syscall4(HW_SYS_IRQ_CREATE, HW_CAP_IRQ_FACTORY, line, 0, 0), irq);
 
 	return err == GN_ERR_EXISTS ? GN_ERR_DENIED : err;
 }
@@ -82,8 +72,8 @@ void core_platform_irq_free(gn_cap_t irq)
 gn_err_t core_platform_io_mem_create(uint64_t base, uint64_t size, bool wc, gn_cap_t *ds)
 {
 	(void)wc;
-	gn_err_t const err =
-		enter(hw_syscall4(HW_SYS_IO_MEM_CREATE, HW_CAP_IO_MEM_FACTORY, base, size, 0), ds);
+	gn_err_t const err = core_hw_enter(
+		hw_syscall4(HW_SYS_IO_MEM_CREATE, HW_CAP_IO_MEM_FACTORY, base, size, 0), ds);
 
 	return err == GN_ERR_EXISTS ? GN_ERR_DENIED : err;
 }

@@ -11,7 +11,7 @@
 #include "core_hw.h"
 #include "hw_lib.h"
 
-static gn_err_t enter(int64_t slot, gn_cap_t *cap)
+gn_err_t core_hw_enter(int64_t slot, gn_cap_t *cap)
 {
 	if (slot < 0)
 		return hw_err(slot);
@@ -28,7 +28,7 @@ gn_err_t core_platform_ram_alloc(uint64_t size, gn_cap_t *ds)
 	/* too large for one object, or no contiguous run of frames left */
 	if (slot == -GN_ERR_INVALID_ARG)
 		return GN_ERR_OUT_OF_RAM;
-	return enter(slot, ds);
+	return core_hw_enter(slot, ds);
 }
 
 /* Core's gn_cap_drop of the owning capability that follows destroys the object. */
@@ -39,10 +39,10 @@ void core_platform_ram_free(gn_cap_t ds)
 
 gn_err_t core_platform_ds_readonly(gn_cap_t ds, gn_cap_t *ro)
 {
-	return enter(hw_syscall4(HW_SYS_CAP_MINT, ds, HW_RIGHT_READ, 0, 0), ro);
+	return core_hw_enter(hw_syscall4(HW_SYS_CAP_MINT, ds, HW_RIGHT_READ, 0, 0), ro);
 }
 
 gn_err_t core_platform_signal_alloc(gn_cap_t *sig)
 {
-	return enter(hw_syscall4(HW_SYS_SIGNAL_CONTEXT, HW_SIGNAL_UNBOUND, 0, 0, 0), sig);
+	return core_hw_enter(hw_syscall4(HW_SYS_SIGNAL_CONTEXT, HW_SIGNAL_UNBOUND, 0, 0, 0), sig);
 }

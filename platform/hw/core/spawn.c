@@ -103,17 +103,12 @@ static uint64_t page_round(uint64_t v)
 /* A memory object of size bytes, held by p; *at is core's mapping of it (writable). */
 static gn_err_t new_mem(program_t *p, uint64_t size, gn_cap_t *mem, uint8_t **at)
 {
-	int64_t const slot = hw_syscall4(HW_SYS_MEM_CREATE, size, 0, 0, 0);
 	size_t mapped;
 	bool writable;
+	gn_err_t err = core_hw_enter(hw_syscall4(HW_SYS_MEM_CREATE, size, 0, 0, 0), mem);
 
-	if (slot < 0)
-		return hw_err(slot);
-	gn_err_t err = hw_cap_enter((uint64_t)slot, mem);
-	if (err != GN_OK) {
-		(void)hw_syscall4(HW_SYS_CAP_DROP, (uint64_t)slot, 0, 0, 0);
+	if (err != GN_OK)
 		return err;
-	}
 	p->mems[p->mem_count++] = *mem;
 	err = gn_ds_attach(*mem, (void **)at, &mapped, &writable);
 	return err == GN_OK && !writable ? GN_ERR_DENIED : err;
