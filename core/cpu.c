@@ -402,7 +402,7 @@ gn_err_t core_cpu_create(char const *label, core_pd_t *pd, uint64_t priority, ui
 
 static cpu_session_t *cpu_session(gn_cap_t cap)
 {
-	cpu_session_t *s = gn_ep_lookup(core_ep(), cap);
+	cpu_session_t *s = gn_ep_lookup(core_ep(), cap, &gn_cpu_session_iface);
 
 	for (unsigned i = 0; s && i < cpus_high_water; i++)
 		if (&cpus[i] == s && s->used && !s->closing) /* may be a session of another kind */

@@ -144,7 +144,7 @@ gn_err_t core_io_port_create(uint64_t base, uint64_t size, uint64_t caps, gn_cap
 
 void core_io_port_destroy(gn_cap_t cap)
 {
-	void *obj = gn_ep_lookup(core_ep(), cap);
+	void *obj = gn_ep_lookup(core_ep(), cap, &gn_io_port_session_iface);
 
 	for (unsigned i = 0; obj && i < sessions_high_water; i++)
 		if (obj == &sessions[i] && sessions[i].used) {

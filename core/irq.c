@@ -91,7 +91,7 @@ gn_err_t core_irq_create(uint64_t line, uint64_t caps, gn_cap_t *cap)
 
 void core_irq_destroy(gn_cap_t cap)
 {
-	void *obj = gn_ep_lookup(core_ep(), cap);
+	void *obj = gn_ep_lookup(core_ep(), cap, &gn_irq_session_iface);
 
 	for (unsigned i = 0; obj && i < sessions_high_water; i++)
 		if (obj == &sessions[i] && sessions[i].used) {

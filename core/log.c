@@ -107,7 +107,7 @@ gn_err_t core_log_create(char const *label, gn_cap_t *cap)
 
 void core_log_destroy(gn_cap_t cap)
 {
-	void *obj = gn_ep_lookup(core_ep(), cap);
+	void *obj = gn_ep_lookup(core_ep(), cap, &gn_log_session_iface);
 
 	for (unsigned i = 0; obj && i < logs_high_water; i++)
 		if (obj == &logs[i] && logs[i].used) {

@@ -47,16 +47,11 @@ void core_pd_refund(core_pd_t *pd, uint64_t ram, uint64_t caps)
 	pd->cap_used -= caps <= pd->cap_used ? caps : pd->cap_used;
 }
 
-/* The entrypoint serves every kind of session: only an object of the PD table is a PD. */
 core_pd_t *core_pd_of_cap(gn_cap_t cap)
 {
-	uintptr_t const obj = (uintptr_t)gn_ep_lookup(core_ep(), cap);
-	uintptr_t const first = (uintptr_t)pds;
+	core_pd_t *pd = gn_ep_lookup(core_ep(), cap, &gn_pd_session_iface);
 
-	if (obj < first || obj >= first + sizeof(pds) || (obj - first) % sizeof(pds[0]))
-		return NULL;
-	core_pd_t *pd = (core_pd_t *)obj;
-	return pd->used ? pd : NULL;
+	return pd && pd->used ? pd : NULL;
 }
 
 static holding_t *find_holding(core_pd_t *pd, gn_cap_t cap)

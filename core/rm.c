@@ -115,7 +115,7 @@ static bool aligned(uint64_t v)
 /* The map whose managed dataspace cap is, or NULL. */
 static region_map_t *managed_of(gn_cap_t cap)
 {
-	void *obj = gn_ep_lookup(core_ep(), cap);
+	void *obj = gn_ep_lookup(core_ep(), cap, &gn_managed_ds_iface);
 
 	for (unsigned i = 0; obj && i < MAX_MAPS; i++)
 		if (maps[i].session && obj == &maps[i].ds_obj)
@@ -647,7 +647,7 @@ static gn_err_t create(void *obj, gn_rpc_request_t *req, gn_rm_session_create_ar
 static gn_err_t destroy(
 	void *obj, gn_rpc_request_t *req, gn_rpc_void_t const *args, gn_rpc_void_t *res)
 {
-	void *target = gn_ep_lookup(core_ep(), req->caps_in[0]);
+	void *target = gn_ep_lookup(core_ep(), req->caps_in[0], &gn_region_map_iface);
 
 	(void)args;
 	(void)res;
@@ -663,7 +663,7 @@ static gn_rm_session_ops_t const session_ops = {create, destroy};
 
 static session_t *session_of(gn_cap_t cap)
 {
-	void *obj = gn_ep_lookup(core_ep(), cap);
+	void *obj = gn_ep_lookup(core_ep(), cap, &gn_rm_session_iface);
 
 	for (unsigned i = 0; obj && i < MAX_SESSIONS; i++)
 		if (sessions[i].used && obj == &sessions[i])

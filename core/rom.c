@@ -96,7 +96,7 @@ gn_err_t core_rom_create(char const *label, gn_cap_t *cap)
 
 void core_rom_destroy(gn_cap_t cap)
 {
-	void *obj = gn_ep_lookup(core_ep(), cap);
+	void *obj = gn_ep_lookup(core_ep(), cap, &gn_rom_session_iface);
 
 	for (unsigned i = 0; obj && i < roms_high_water; i++)
 		if (obj == &roms[i] && roms[i].used) {

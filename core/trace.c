@@ -382,7 +382,7 @@ gn_err_t core_trace_create(char const *label, uint64_t ram, uint64_t parent_leve
 
 static session_t *session_of(gn_cap_t cap)
 {
-	session_t *s = gn_ep_lookup(core_ep(), cap);
+	session_t *s = gn_ep_lookup(core_ep(), cap, &gn_trace_session_iface);
 
 	for (unsigned i = 0; s && i < MAX_SESSIONS; i++)
 		if (&sessions[i] == s && s->used) /* the object may be a session of another kind */

@@ -44,8 +44,12 @@ gn_err_t gn_ep_manage(gn_ep_t *ep, void *obj, gn_rpc_iface_t const *iface, void 
 /* Revokes the object behind cap (which the caller still has to drop) and forgets obj. */
 void gn_ep_dissolve(gn_ep_t *ep, gn_cap_t cap);
 
-/* The object served by this entrypoint whose capability cap is, or NULL (e.g. a returned cap). */
-void *gn_ep_lookup(gn_ep_t *ep, gn_cap_t cap);
+/*
+ * The object this entrypoint serves with interface iface whose capability cap is, or NULL (an
+ * object of another interface, of another entrypoint, a returned cap): a server never mistakes
+ * one kind of its objects for another.
+ */
+void *gn_ep_lookup(gn_ep_t *ep, gn_cap_t cap, gn_rpc_iface_t const *iface);
 
 /*
  * Dispatches signals of the signal context sig (a capability from the PD session) to fn(ctx, count).

@@ -134,7 +134,7 @@ void gn_rom_server_init(
 
 static gn_rom_served_t *session_of(gn_rom_server_t *s, gn_cap_t cap)
 {
-	void *obj = gn_ep_lookup(s->env->ep, cap);
+	void *obj = gn_ep_lookup(s->env->ep, cap, &gn_rom_session_iface);
 
 	for (unsigned i = 0; i < GN_ROM_SERVER_SESSIONS; i++)
 		if (s->sessions[i].used && obj == &s->sessions[i])

@@ -148,7 +148,7 @@ void config_rom_update(child_t *c)
 
 void config_rom_destroy(gn_cap_t cap)
 {
-	void *obj = gn_ep_lookup(sandbox_env->ep, cap);
+	void *obj = gn_ep_lookup(sandbox_env->ep, cap, &gn_rom_session_iface);
 
 	for (unsigned i = 0; obj && i < MAX_ROMS; i++) {
 		rom_t *r = &roms[i];

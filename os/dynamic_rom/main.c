@@ -128,7 +128,7 @@ static gn_err_t create(void *ctx, char const *args, gn_cap_t *cap)
 
 static void close(void *ctx, gn_cap_t cap)
 {
-	void *obj = gn_ep_lookup(env->ep, cap);
+	void *obj = gn_ep_lookup(env->ep, cap, &gn_rom_session_iface);
 	gn_rpc_void_t none = {0};
 
 	(void)ctx;

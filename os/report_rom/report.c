@@ -41,7 +41,7 @@ void reports_content(char const *name, char const **data, uint64_t *len)
 
 static report_t *report_of(gn_cap_t cap)
 {
-	void *obj = gn_ep_lookup(rr_env->ep, cap);
+	void *obj = gn_ep_lookup(rr_env->ep, cap, &gn_report_session_iface);
 
 	for (unsigned i = 0; i < MAX_REPORTS; i++)
 		if (reports[i].used && obj == &reports[i])

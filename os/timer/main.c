@@ -226,7 +226,7 @@ error:
 static void close(void *ctx, gn_cap_t cap)
 {
 	server_t *srv = ctx;
-	session_t *s = gn_ep_lookup(srv->env->ep, cap);
+	session_t *s = gn_ep_lookup(srv->env->ep, cap, &gn_timer_session_iface);
 
 	for (unsigned i = 0; s && i < SESSIONS_MAX; i++) {
 		if (srv->sessions[i] != s)

@@ -288,7 +288,7 @@ static void close(void *ctx, gn_cap_t cap)
 	driver_t *d = ctx;
 	session_t *s = &d->session;
 
-	if (!s->open || gn_ep_lookup(d->env->ep, cap) != s)
+	if (!s->open || gn_ep_lookup(d->env->ep, cap, &gn_terminal_session_iface) != s)
 		return;
 	gn_log("closed session of \"%s\": %llu bytes written, %llu read", s->label,
 		(unsigned long long)s->written, (unsigned long long)s->read);

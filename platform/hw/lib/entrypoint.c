@@ -180,7 +180,7 @@ static object_t *object_of_cap(gn_ep_t *ep, gn_cap_t cap)
  * kind, a revoked copy. The badge names the record only with its generation, so a badge of an
  * object dissolved meanwhile finds nothing even when its record serves a new one.
  */
-void *gn_ep_lookup(gn_ep_t *ep, gn_cap_t cap)
+void *gn_ep_lookup(gn_ep_t *ep, gn_cap_t cap, gn_rpc_iface_t const *iface)
 {
 	if (!ep || !gn_cap_valid(cap))
 		return NULL;
@@ -188,7 +188,7 @@ void *gn_ep_lookup(gn_ep_t *ep, gn_cap_t cap)
 	if (badge < 0)
 		return NULL;
 	object_t const *o = object_of_badge(ep, (uint64_t)badge);
-	return o ? o->obj : NULL;
+	return o && o->iface == iface ? o->obj : NULL;
 }
 
 /* Ends the deferred reply d: its caller's call fails (NOT_FOUND, the client sees REVOKED). */

@@ -143,7 +143,8 @@ static gn_err_t counter_destroy(
 	calc_t *c = obj;
 
 	(void)args, (void)res;
-	if (!gn_cap_valid(c->counter) || gn_ep_lookup(c->ep, req->caps_in[0]) != &c->counter_obj)
+	if (!gn_cap_valid(c->counter) ||
+		gn_ep_lookup(c->ep, req->caps_in[0], &rt_counter_iface) != &c->counter_obj)
 		return GN_ERR_NOT_FOUND;
 	gn_ep_dissolve(c->ep, c->counter);
 	gn_cap_drop(c->counter);
@@ -262,10 +263,13 @@ static gn_err_t identify(
 	void *obj, gn_rpc_request_t *req, gn_rpc_void_t const *args, rt_value_t *res)
 {
 	calc_t *c = obj;
-	void const *found = gn_ep_lookup(c->ep, req->caps_in[0]);
+	gn_cap_t const cap = req->caps_in[0];
 
 	(void)args;
-	res->value = found == c ? RT_ID_SESSION : found == &c->counter_obj ? RT_ID_COUNTER : 0;
+	res->value = gn_ep_lookup(c->ep, cap, &rt_calc_iface) == c ? RT_ID_SESSION
+		     : gn_ep_lookup(c->ep, cap, &rt_counter_iface) == &c->counter_obj
+			     ? RT_ID_COUNTER
+			     : 0;
 	if (gn_cap_same(req->caps_in[0], session))
 		res->value |= RT_ID_SAME_SESSION;
 	if (gn_cap_same(req->caps_in[0], c->counter))

@@ -218,12 +218,12 @@ static object_t *object_of(gn_ep_t *ep, gn_cap_t cap, unsigned *slot)
 	return NULL;
 }
 
-void *gn_ep_lookup(gn_ep_t *ep, gn_cap_t cap)
+void *gn_ep_lookup(gn_ep_t *ep, gn_cap_t cap, gn_rpc_iface_t const *iface)
 {
 	unsigned slot;
 	object_t *o = object_of(ep, cap, &slot);
 
-	return o ? o->obj : NULL;
+	return o && o->iface == iface ? o->obj : NULL;
 }
 
 static void close_channel(gn_ep_t *ep, unsigned slot)

@@ -115,7 +115,7 @@ static gn_err_t pool_create(pool_t *pool, gn_cap_t *cap)
 
 static void pool_destroy(pool_t *pool, gn_cap_t cap)
 {
-	void *session = gn_ep_lookup(pool->ep, cap);
+	void *session = gn_ep_lookup(pool->ep, cap, &bench_session_iface);
 
 	for (unsigned i = 0; i < MAX_SESSIONS; i++) {
 		session_t *s = &pool->sessions[i];

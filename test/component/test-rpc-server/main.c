@@ -54,7 +54,7 @@ static test_rpc_counter_ops_t const counter_ops = {increment};
 /* The counter behind cap, when cap is one of this server's counters (recognised by identity). */
 static counter_t *own_counter(gn_cap_t cap)
 {
-	void *obj = gn_ep_lookup(env->ep, cap);
+	void *obj = gn_ep_lookup(env->ep, cap, &test_rpc_counter_iface);
 
 	for (unsigned i = 0; i < MAX_COUNTERS; i++)
 		if (counters[i].used && obj == &counters[i])
@@ -254,7 +254,7 @@ static gn_err_t create_session(void *ctx, char const *args, gn_cap_t *cap)
 
 static void close_session(void *ctx, gn_cap_t cap)
 {
-	void *session = gn_ep_lookup(env->ep, cap);
+	void *session = gn_ep_lookup(env->ep, cap, &test_rpc_session_iface);
 
 	(void)ctx;
 	for (unsigned i = 0; i < MAX_SESSIONS; i++) {
